@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"vault/crypto"
+	"vault/store"
+	"vault/vault"
+)
+
+// usageError marks an error in how the command was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// usagef returns a usage error (exit status 2).
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// Global flags: accepted anywhere on the command line (see reorderArgs).
+var globalFlagNames = []string{"vault", "passphrase-file"}
+
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "vault", Usage: "the vault file (default $XDG_DATA_HOME/vault/vault.db)", EnvVars: []string{"VAULT_PATH"}},
+		&cli.StringFlag{Name: "passphrase-file", Usage: "read the passphrase from the first line of this file", EnvVars: []string{"VAULT_PASSPHRASE_FILE"}},
+	}
+}
+
+// newApp builds the command tree. Every command's Action gets the env.
+func newApp(e *env) *cli.App {
+	app := &cli.App{
+		Name:            "vault",
+		Usage:           "an encrypted, local-first vault for the evidence of therapy insurance claims",
+		Flags:           globalFlags(),
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		Reader:          e.stdin,
+		HideHelpCommand: true,
+		Suggest:         true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err.Error()}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {},
+		Commands: []*cli.Command{
+			initCommand(e),
+			passwdCommand(e),
+		},
+	}
+	app.Commands = append(app.Commands, recordCommands(e)...)
+	app.Commands = append(app.Commands, exportCommands(e)...)
+	app.Commands = append(app.Commands, checkCommands(e)...)
+	app.Commands = append(app.Commands, maintenanceCommands(e)...)
+	setUsageErrors(app.Commands)
+	return app
+}
+
+// setUsageErrors makes every command report flag errors as usage errors,
+// without printing the help text.
+func setUsageErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err.Error()} }
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// run executes the command line and returns the exit status.
+func run(args []string, e *env) int {
+	app := newApp(e)
+	args, err := reorderArgs(app, args)
+	if err == nil {
+		err = app.Run(args)
+	}
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "vault: %s\n", oneLine(describe(err)))
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	var ec cli.ExitCoder
+	if errors.As(err, &ec) && ec.ExitCode() != 0 {
+		return ec.ExitCode()
+	}
+	return 1
+}
+
+// describe turns an error into what the user should read.
+func describe(err error) string {
+	switch {
+	case errors.Is(err, store.ErrInUse):
+		return "the vault is in use by another vault process"
+	case errors.Is(err, vault.ErrWrongSecret):
+		return "wrong passphrase or recovery code"
+	case errors.Is(err, syscall.ENOSPC):
+		return "the disk is full: nothing was changed; free some space and try again"
+	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission) && strings.Contains(err.Error(), "vault file"):
+		return err.Error()
+	}
+	return err.Error()
+}
+
+// oneLine folds an error message onto one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "vault: ")
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// vaultPath returns the vault file's path from --vault, VAULT_PATH or the default.
+func vaultPath(c *cli.Context, e *env) (string, error) {
+	if p := c.String("vault"); p != "" {
+		return p, nil
+	}
+	return e.defaultVaultPath()
+}
+
+// openVault unlocks the vault with the passphrase (file or prompt).
+func openVault(c *cli.Context, e *env, readOnly bool) (*vault.Vault, error) {
+	path, err := vaultPath(c, e)
+	if err != nil {
+		return nil, err
+	}
+	return openVaultAt(c, e, path, readOnly)
+}
+
+func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vault, error) {
+	if err := checkVaultFile(path); err != nil {
+		return nil, err
+	}
+	pass, err := readPassphrase(c, e, "Passphrase: ", false)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pass)
+	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	return v, nil
+}
+
+// checkVaultFile gives a clear error before asking for a passphrase.
+func checkVaultFile(path string) error {
+	_, err := store.StatVault(path)
+	return openError(path, err)
+}
+
+// openError names the vault's path in errors about the file itself.
+func openError(path string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNoVault):
+		return fmt.Errorf("no vault at %s: create one with 'vault init' or give --vault PATH", path)
+	case errors.Is(err, store.ErrNotVault), errors.Is(err, store.ErrDamagedHeader), errors.Is(err, store.ErrUnsupportedVersion):
+		return fmt.Errorf("%s: %w", path, err)
+	case errors.Is(err, crypto.ErrKDFParams):
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return err
+}

@@ -1,0 +1,76 @@
+// Package crypto holds the vault's cryptography, composed from the Go standard
+// library and golang.org/x/crypto: Argon2id key derivation, wrapping of the
+// master key in key slots, HKDF subkeys, sealing of records with
+// XChaCha20-Poly1305 and the chunked document stream (ChaCha20-Poly1305 in the
+// manner of age's STREAM). It implements no primitive of its own.
+//
+// The byte layouts produced here are specified in docs/FORMAT.md.
+package crypto
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// KeySize is the size in bytes of every symmetric key in the vault.
+const KeySize = 32
+
+// SaltSize is the size in bytes of an Argon2id salt.
+const SaltSize = 16
+
+// KDFParams are the Argon2id cost parameters stored with each key slot.
+type KDFParams struct {
+	MemoryKiB uint32 // memory cost in KiB
+	Time      uint32 // number of passes
+	Lanes     uint8  // degree of parallelism
+}
+
+// Default parameters: RFC 9106's second recommended setting.
+var (
+	// DefaultKDF is 64 MiB, 3 passes, 4 lanes.
+	DefaultKDF = KDFParams{MemoryKiB: 64 * 1024, Time: 3, Lanes: 4}
+	// MinKDF is the weakest setting accepted at all (for tests and slow machines).
+	MinKDF = KDFParams{MemoryKiB: 8 * 1024, Time: 1, Lanes: 1}
+	// MaxKDF holds the caps above which parameters read from a file are refused
+	// before any memory is allocated.
+	MaxKDF = KDFParams{MemoryKiB: 4 * 1024 * 1024, Time: 16, Lanes: 16}
+)
+
+// ErrKDFParams reports Argon2id parameters outside the accepted range.
+var ErrKDFParams = errors.New("key derivation parameters out of range")
+
+// Check reports whether p lies within [MinKDF, MaxKDF].
+func (p KDFParams) Check() error {
+	switch {
+	case p.MemoryKiB < MinKDF.MemoryKiB || p.MemoryKiB > MaxKDF.MemoryKiB:
+		return fmt.Errorf("%w: memory %d KiB (allowed %d to %d)", ErrKDFParams, p.MemoryKiB, MinKDF.MemoryKiB, MaxKDF.MemoryKiB)
+	case p.Time < MinKDF.Time || p.Time > MaxKDF.Time:
+		return fmt.Errorf("%w: %d passes (allowed %d to %d)", ErrKDFParams, p.Time, MinKDF.Time, MaxKDF.Time)
+	case p.Lanes < MinKDF.Lanes || p.Lanes > MaxKDF.Lanes:
+		return fmt.Errorf("%w: %d lanes (allowed %d to %d)", ErrKDFParams, p.Lanes, MinKDF.Lanes, MaxKDF.Lanes)
+	}
+	// Argon2 needs at least 8 KiB of memory per lane.
+	if p.MemoryKiB < 8*uint32(p.Lanes) {
+		return fmt.Errorf("%w: memory %d KiB is too small for %d lanes", ErrKDFParams, p.MemoryKiB, p.Lanes)
+	}
+	return nil
+}
+
+// Weaker reports whether p is below the default in memory or passes.
+func (p KDFParams) Weaker() bool {
+	return p.MemoryKiB < DefaultKDF.MemoryKiB || p.Time < DefaultKDF.Time
+}
+
+// DeriveKey derives a key-encryption key from a secret (a passphrase or a
+// recovery code) with Argon2id. It refuses parameters outside the caps.
+func DeriveKey(secret, salt []byte, p KDFParams) ([]byte, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if len(salt) != SaltSize {
+		return nil, fmt.Errorf("salt is %d bytes, want %d", len(salt), SaltSize)
+	}
+	return argon2.IDKey(secret, salt, p.Time, p.MemoryKiB, p.Lanes, KeySize), nil
+}

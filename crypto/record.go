@@ -1,0 +1,64 @@
+package crypto
+
+import (
+	"fmt"
+
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// RecordOverhead is how many bytes Seal adds to a plaintext.
+const RecordOverhead = chacha20poly1305.NonceSizeX + chacha20poly1305.Overhead
+
+// Seal encrypts plaintext with XChaCha20-Poly1305 under key with a random
+// 24-byte nonce, binding ad. The result is nonce || ciphertext || tag.
+func Seal(key, plaintext, ad []byte) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, fmt.Errorf("seal: %w", err)
+	}
+	out := make([]byte, chacha20poly1305.NonceSizeX, chacha20poly1305.NonceSizeX+len(plaintext)+aead.Overhead())
+	copy(out, RandomBytes(chacha20poly1305.NonceSizeX))
+	return aead.Seal(out, out[:chacha20poly1305.NonceSizeX], plaintext, ad), nil
+}
+
+// Open decrypts what Seal produced. A wrong key, changed associated data or
+// any changed byte gives ErrAuth; no plaintext is returned then.
+func Open(key, sealed, ad []byte) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	if len(sealed) < RecordOverhead {
+		return nil, fmt.Errorf("sealed value is %d bytes, shorter than %d: %w", len(sealed), RecordOverhead, ErrAuth)
+	}
+	nonce, ct := sealed[:chacha20poly1305.NonceSizeX], sealed[chacha20poly1305.NonceSizeX:]
+	pt, err := aead.Open(nil, nonce, ct, ad)
+	if err != nil {
+		return nil, ErrAuth
+	}
+	return pt, nil
+}
+
+// RecordAD is the associated data of a sealed record: it binds the ciphertext
+// to the format version, its bucket and its key, so that a ciphertext moved to
+// another key or bucket fails to open.
+//
+//	"vault/v1 record" || 0x00 || bucket || 0x00 || key
+func RecordAD(bucket string, key []byte) []byte {
+	ad := make([]byte, 0, 17+len(bucket)+len(key))
+	ad = append(ad, "vault/v1 record"...)
+	ad = append(ad, 0)
+	ad = append(ad, bucket...)
+	ad = append(ad, 0)
+	return append(ad, key...)
+}
+
+// SealRecord seals a record's plaintext for storage at bucket/key.
+func SealRecord(recordKey []byte, bucket string, key, plaintext []byte) ([]byte, error) {
+	return Seal(recordKey, plaintext, RecordAD(bucket, key))
+}
+
+// OpenRecord opens a record stored at bucket/key.
+func OpenRecord(recordKey []byte, bucket string, key, sealed []byte) ([]byte, error) {
+	return Open(recordKey, sealed, RecordAD(bucket, key))
+}

@@ -1,0 +1,177 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"vault/crypto"
+	"vault/store"
+)
+
+// Errors of looking records up.
+var (
+	// ErrNotFound reports an ID that matches no record.
+	ErrNotFound = errors.New("no such record")
+	// ErrAmbiguous reports an ID prefix that matches several records.
+	ErrAmbiguous = errors.New("ambiguous ID")
+)
+
+// IDAlphabet is the alphabet of record IDs: Crockford's base32 in lower
+// case, without the look-alike letters i, l, o and u.
+const IDAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// IDLength is the length of a new record ID (40 random bits).
+const IDLength = 8
+
+// MinPrefix is the shortest ID prefix accepted to name a record.
+const MinPrefix = 4
+
+// recordCache holds every record of the vault, decrypted, once loaded.
+type recordCache struct {
+	byID map[string]Record
+}
+
+func (v *Vault) readRecord(st *store.Tx, id string) (Record, error) {
+	if v.cache != nil {
+		return v.cache.byID[id], nil
+	}
+	sealed := st.Record([]byte(id))
+	if sealed == nil {
+		return nil, nil
+	}
+	return v.openRecord([]byte(id), sealed)
+}
+
+func (v *Vault) openRecord(id, sealed []byte) (Record, error) {
+	pt, err := crypto.OpenRecord(v.keys.Records, store.BucketRecords, id, sealed)
+	if err != nil {
+		return nil, fmt.Errorf("%w: record %s", ErrTampered, printableID(id))
+	}
+	defer clear(pt)
+	r, err := decodeRecord(pt)
+	if err != nil {
+		return nil, fmt.Errorf("%w: record %s: %v", ErrTampered, printableID(id), err)
+	}
+	if r.RecordID() != string(id) {
+		return nil, fmt.Errorf("%w: record %s claims ID %q", ErrTampered, printableID(id), r.RecordID())
+	}
+	return r, nil
+}
+
+// printableID returns id when it is a well-formed record ID, else its hex.
+func printableID(id []byte) string {
+	for _, c := range id {
+		if !strings.ContainsRune(IDAlphabet, rune(c)) {
+			return fmt.Sprintf("%x", id)
+		}
+	}
+	return string(id)
+}
+
+// load decrypts every record once.
+func (v *Vault) load() error {
+	if v.cache != nil {
+		return nil
+	}
+	c := &recordCache{byID: map[string]Record{}}
+	err := v.db.View(func(st *store.Tx) error {
+		return st.ForEachRecord(func(id, sealed []byte) error {
+			r, err := v.openRecord(id, sealed)
+			if err != nil {
+				return err
+			}
+			c.byID[string(id)] = r
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	v.cache = c
+	return nil
+}
+
+// Records returns every record, ordered by ID.
+func (v *Vault) Records() ([]Record, error) {
+	if err := v.load(); err != nil {
+		return nil, err
+	}
+	out := make([]Record, 0, len(v.cache.byID))
+	for _, r := range v.cache.byID {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RecordID() < out[j].RecordID() })
+	return out, nil
+}
+
+// Record returns the record with exactly this ID.
+func (v *Vault) Record(id string) (Record, error) {
+	if err := v.load(); err != nil {
+		return nil, err
+	}
+	r, ok := v.cache.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	return r, nil
+}
+
+// NormalizeID folds an ID typed by a person to the alphabet: lower case, with
+// o read as 0 and i, l as 1.
+func NormalizeID(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	return strings.NewReplacer("o", "0", "i", "1", "l", "1").Replace(s)
+}
+
+// Resolve finds the one record whose ID starts with prefix (at least
+// MinPrefix characters), optionally only among records accepted by keep.
+func (v *Vault) Resolve(prefix string, keep func(Record) bool) (Record, error) {
+	p := NormalizeID(prefix)
+	if len(p) < MinPrefix {
+		return nil, fmt.Errorf("ID %q is too short: give at least %d characters", prefix, MinPrefix)
+	}
+	for _, c := range p {
+		if !strings.ContainsRune(IDAlphabet, c) {
+			return nil, fmt.Errorf("%q is not a record ID: IDs use only the letters and digits %s", prefix, IDAlphabet)
+		}
+	}
+	if err := v.load(); err != nil {
+		return nil, err
+	}
+	var found []string
+	for id, r := range v.cache.byID {
+		if strings.HasPrefix(id, p) && (keep == nil || keep(r)) {
+			found = append(found, id)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: no record has an ID starting with %q", ErrNotFound, p)
+	case 1:
+		return v.cache.byID[found[0]], nil
+	}
+	sort.Strings(found)
+	if len(found) > 5 {
+		found = append(found[:5], "...")
+	}
+	return nil, fmt.Errorf("%w: %q matches %s: give more characters", ErrAmbiguous, p, strings.Join(found, ", "))
+}
+
+// NewID returns a fresh record ID not used by any record in the vault.
+func (v *Vault) NewID() (string, error) {
+	if err := v.load(); err != nil {
+		return "", err
+	}
+	for {
+		b := crypto.RandomBytes(IDLength)
+		id := make([]byte, IDLength)
+		for i, x := range b {
+			id[i] = IDAlphabet[x&31]
+		}
+		if _, used := v.cache.byID[string(id)]; !used {
+			return string(id), nil
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package vault
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Date is a calendar day written YYYY-MM-DD; the empty Date means none.
+type Date string
+
+// DateLayout is the one accepted form of a date.
+const DateLayout = "2006-01-02"
+
+// ParseDate reads a date typed by the user: YYYY-MM-DD, "today" or
+// "yesterday" (relative to now, in its location).
+func ParseDate(s string, now time.Time) (Date, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "today":
+		return DateOf(now), nil
+	case "yesterday":
+		return DateOf(now.AddDate(0, 0, -1)), nil
+	}
+	t, err := time.Parse(DateLayout, s)
+	if err != nil || len(s) != len(DateLayout) {
+		return "", fmt.Errorf("bad date %q: expected YYYY-MM-DD (or today, yesterday)", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf returns the calendar day of t in t's location.
+func DateOf(t time.Time) Date { return Date(t.Format(DateLayout)) }
+
+// Time returns the start of the day in UTC; the zero time for an empty or
+// malformed Date.
+func (d Date) Time() time.Time {
+	t, err := time.Parse(DateLayout, string(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// AddDays returns the date n days later (earlier when n < 0).
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// Before reports whether d is earlier than e. Dates compare as strings.
+func (d Date) Before(e Date) bool { return d < e }
+
+// Cents is an amount of money in integer cents, so that it is exact.
+type Cents int64
+
+// maxCents bounds amounts to something a person could be billed (10 billion).
+const maxCents = 1_000_000_000_000
+
+// ParseAmount reads a decimal amount: "85", "85.5", "85.00", "1,250.00", with
+// an optional leading "$". More than two decimals is refused.
+func ParseAmount(s string) (Cents, error) {
+	bad := fmt.Errorf("bad amount %q: expected a decimal number such as 85 or 85.00", s)
+	t := strings.TrimPrefix(strings.TrimSpace(s), "$")
+	t = strings.ReplaceAll(t, ",", "")
+	if t == "" {
+		return 0, bad
+	}
+	whole, frac, hasDot := strings.Cut(t, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if hasDot && (len(frac) == 0 || len(frac) > 2) {
+		return 0, bad
+	}
+	for _, part := range []string{whole, frac} {
+		for _, c := range part {
+			if c < '0' || c > '9' {
+				return 0, bad
+			}
+		}
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > math.MaxInt64/100 {
+		return 0, bad
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	c := Cents(w*100 + f)
+	if c > maxCents {
+		return 0, fmt.Errorf("bad amount %q: too large", s)
+	}
+	return c, nil
+}
+
+// String formats the amount with two decimals, e.g. "85.00".
+func (c Cents) String() string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+}
