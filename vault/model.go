@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -228,10 +229,35 @@ func encodeRecord(r Record) ([]byte, error) {
 	return json.Marshal(envelope{Type: r.RecordType(), Data: data})
 }
 
+// envelopeHead and envelopeMid frame the envelope as encodeRecord writes it:
+// {"type":"<type>","data":<fields>}. decodeRecord reads that framing
+// directly so that the fields are parsed once; anything else goes through
+// a full JSON parse.
+const (
+	envelopeHead = `{"type":"`
+	envelopeMid  = `","data":`
+)
+
+// splitEnvelope returns the type and fields of an envelope in encodeRecord's
+// framing, or ok == false.
+func splitEnvelope(b []byte) (t Type, data []byte, ok bool) {
+	if !bytes.HasPrefix(b, []byte(envelopeHead)) || len(b) == 0 || b[len(b)-1] != '}' {
+		return "", nil, false
+	}
+	rest := b[len(envelopeHead):]
+	i := bytes.IndexByte(rest, '"')
+	if i < 0 || !bytes.HasPrefix(rest[i:], []byte(envelopeMid)) {
+		return "", nil, false
+	}
+	return Type(rest[:i]), rest[i+len(envelopeMid) : len(rest)-1], true
+}
+
 // decodeRecord parses a record's plaintext.
 func decodeRecord(b []byte) (Record, error) {
 	var env envelope
-	if err := json.Unmarshal(b, &env); err != nil {
+	if t, data, ok := splitEnvelope(b); ok {
+		env = envelope{Type: t, Data: data}
+	} else if err := json.Unmarshal(b, &env); err != nil {
 		return nil, fmt.Errorf("decode record: %w", err)
 	}
 	var r Record

@@ -3,8 +3,10 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"vault/crypto"
 	"vault/store"
@@ -70,21 +72,45 @@ func printableID(id []byte) string {
 	return string(id)
 }
 
-// load decrypts every record once.
+// load decrypts every record once, spreading the work over the CPUs: it is
+// the main cost of every everyday command on a large vault.
 func (v *Vault) load() error {
 	if v.cache != nil {
 		return nil
 	}
+	type raw struct{ id, sealed []byte }
+	var all []raw
 	c := &recordCache{byID: map[string]Record{}}
 	err := v.db.View(func(st *store.Tx) error {
-		return st.ForEachRecord(func(id, sealed []byte) error {
-			r, err := v.openRecord(id, sealed)
-			if err != nil {
-				return err
-			}
-			c.byID[string(id)] = r
+		// The values point into bbolt's memory map, valid until the
+		// transaction ends: the workers below finish before that.
+		if err := st.ForEachRecord(func(id, sealed []byte) error {
+			all = append(all, raw{id, sealed})
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		recs := make([]Record, len(all))
+		errs := make([]error, len(all))
+		workers := min(runtime.GOMAXPROCS(0), 1+len(all)/256)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := w; i < len(all); i += workers {
+					recs[i], errs[i] = v.openRecord(all[i].id, all[i].sealed)
+				}
+			}(w)
+		}
+		wg.Wait()
+		for i, r := range recs {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			c.byID[string(all[i].id)] = r
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -161,6 +187,16 @@ func (v *Vault) Resolve(prefix string, keep func(Record) bool) (Record, error) {
 
 // NewID returns a fresh record ID not used by any record in the vault.
 func (v *Vault) NewID() (string, error) {
+	return v.newID(nil)
+}
+
+// NewID returns a fresh record ID used neither in the vault nor by a record
+// put earlier in this transaction.
+func (t *Tx) NewID() (string, error) {
+	return t.v.newID(func(id string) bool { _, ok := t.puts[id]; return ok })
+}
+
+func (v *Vault) newID(taken func(string) bool) (string, error) {
 	if err := v.load(); err != nil {
 		return "", err
 	}
@@ -170,7 +206,7 @@ func (v *Vault) NewID() (string, error) {
 		for i, x := range b {
 			id[i] = IDAlphabet[x&31]
 		}
-		if _, used := v.cache.byID[string(id)]; !used {
+		if _, used := v.cache.byID[string(id)]; !used && (taken == nil || !taken(string(id))) {
 			return string(id), nil
 		}
 	}
