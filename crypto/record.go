@@ -12,12 +12,21 @@ const RecordOverhead = chacha20poly1305.NonceSizeX + chacha20poly1305.Overhead
 // Seal encrypts plaintext with XChaCha20-Poly1305 under key with a random
 // 24-byte nonce, binding ad. The result is nonce || ciphertext || tag.
 func Seal(key, plaintext, ad []byte) ([]byte, error) {
+	return sealWithNonce(key, RandomBytes(chacha20poly1305.NonceSizeX), plaintext, ad)
+}
+
+// sealWithNonce is Seal with a given nonce. Only Seal calls it outside tests;
+// the known-answer tests use it to reproduce sealed values byte for byte.
+func sealWithNonce(key, nonce, plaintext, ad []byte) ([]byte, error) {
 	aead, err := chacha20poly1305.NewX(key)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
+	if len(nonce) != chacha20poly1305.NonceSizeX {
+		return nil, fmt.Errorf("seal: nonce is %d bytes, want %d", len(nonce), chacha20poly1305.NonceSizeX)
+	}
 	out := make([]byte, chacha20poly1305.NonceSizeX, chacha20poly1305.NonceSizeX+len(plaintext)+aead.Overhead())
-	copy(out, RandomBytes(chacha20poly1305.NonceSizeX))
+	copy(out, nonce)
 	return aead.Seal(out, out[:chacha20poly1305.NonceSizeX], plaintext, ad), nil
 }
 

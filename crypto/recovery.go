@@ -9,8 +9,11 @@ import (
 // RecoveryCodeBytes is the entropy of a recovery code: 160 bits.
 const RecoveryCodeBytes = 20
 
-// recoveryEncoding is Crockford's base32 alphabet (no I, L, O, U), upper case.
-var recoveryEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+// recoveryAlphabet is Crockford's base32 alphabet (no I, L, O, U), upper case.
+const recoveryAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// recoveryEncoding encodes recovery codes in recoveryAlphabet.
+var recoveryEncoding = base32.NewEncoding(recoveryAlphabet).WithPadding(base32.NoPadding)
 
 // ErrRecoveryCode reports text that is not a well-formed recovery code.
 var ErrRecoveryCode = errors.New("not a recovery code: expected 32 letters and digits in groups of four")
@@ -53,6 +56,15 @@ func NormalizeRecoveryCode(typed []byte) ([]byte, error) {
 	if len(out) != 32 {
 		clear(out)
 		return nil, ErrRecoveryCode
+	}
+	// Check the alphabet byte by byte: encoding/base32 with NoPadding takes
+	// a 0xFF byte for its padding character and stops decoding there
+	// without an error.
+	for _, c := range out {
+		if strings.IndexByte(recoveryAlphabet, c) < 0 {
+			clear(out)
+			return nil, ErrRecoveryCode
+		}
 	}
 	if _, err := recoveryEncoding.DecodeString(string(out)); err != nil {
 		clear(out)

@@ -111,18 +111,24 @@ func (h *Header) MarshalBinary() ([]byte, error) {
 	return b, nil
 }
 
-// ParseHeader decodes a header, checking its magic, version and layout. It
-// does not check the KDF parameters' caps; the caller does before deriving.
+// ParseHeader decodes a header, checking its magic, version and layout, and
+// that it has a passphrase slot. It does not check the KDF parameters' caps;
+// the caller does before deriving.
 func ParseHeader(b []byte) (*Header, error) {
 	if len(b) < len(Magic) || string(b[:len(Magic)]) != Magic {
 		return nil, ErrNotVault
 	}
-	if len(b) < headerFixed {
+	// The version is read as soon as it is there: another version may
+	// have another layout, so its length says nothing.
+	if len(b) < len(Magic)+2 {
 		return nil, fmt.Errorf("%w: %d bytes", ErrDamagedHeader, len(b))
 	}
 	h := &Header{Version: binary.BigEndian.Uint16(b[8:10])}
 	if h.Version != FormatVersion {
 		return nil, fmt.Errorf("%w %d (this program reads version %d)", ErrUnsupportedVersion, h.Version, FormatVersion)
+	}
+	if len(b) < headerFixed {
+		return nil, fmt.Errorf("%w: %d bytes", ErrDamagedHeader, len(b))
 	}
 	h.VaultID = append([]byte(nil), b[10:10+VaultIDSize]...)
 	n := int(b[headerFixed-1])
@@ -151,6 +157,11 @@ func ParseHeader(b []byte) (*Header, error) {
 		seen[s.Kind] = true
 		h.Slots = append(h.Slots, s)
 		p = p[slotSize:]
+	}
+	// Every vault has a passphrase slot; without one, a vault opened with
+	// its recovery code would have no parameters for a new passphrase.
+	if !seen[SlotPassphrase] {
+		return nil, fmt.Errorf("%w: no passphrase key slot", ErrDamagedHeader)
 	}
 	return h, nil
 }

@@ -44,8 +44,17 @@ func (v *Vault) ClaimByName(name string) (*Claim, error) {
 	} else {
 		msg += " (see 'vault claim list')"
 	}
-	return nil, fmt.Errorf("%w: %s", ErrNotFound, msg)
+	return nil, notFoundError(msg)
 }
+
+// notFoundError is an ErrNotFound whose message says all by itself
+// (`unknown claim "bak" (did you mean back-2026?)`).
+type notFoundError string
+
+func (e notFoundError) Error() string { return string(e) }
+
+// Is makes errors.Is(err, ErrNotFound) hold.
+func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // Items returns the records filed under a claim (documents, calls,
 // condition notes, requests and exports; not the claim itself), ordered by

@@ -193,7 +193,7 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 		return nil, fmt.Errorf("%w: no passphrase key slot", store.ErrDamagedHeader)
 	}
 	if err := slot.KDF.Check(); err != nil {
-		return nil, fmt.Errorf("%w: %v", store.ErrDamagedHeader, err)
+		return nil, fmt.Errorf("%w: %w", store.ErrDamagedHeader, err)
 	}
 	kek, err := crypto.DeriveKey(sec, slot.Salt, slot.KDF)
 	if err != nil {
