@@ -1,6 +1,291 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"vault/vault"
+)
 
 // recordCommands are the everyday commands: claims and their evidence.
-func recordCommands(e *env) []*cli.Command { return nil }
+func recordCommands(e *env) []*cli.Command {
+	return []*cli.Command{
+		recClaimCommand(e),
+		recAddCommand(e),
+		recLogCallCommand(e),
+		recLogConditionCommand(e),
+		recListCommand(e),
+		recSearchCommand(e),
+		recShowCommand(e),
+		recGetCommand(e),
+		recEditCommand(e),
+		recRmCommand(e),
+		recHistoryCommand(e),
+	}
+}
+
+// recWithVault opens the vault (read-only for commands that only read), runs
+// fn and closes it.
+func recWithVault(c *cli.Context, e *env, readOnly bool, fn func(v *vault.Vault) error) error {
+	v, err := openVault(c, e, readOnly)
+	if err != nil {
+		return err
+	}
+	defer maintCloseVault(e, v)
+	return fn(v)
+}
+
+// recNoArgs refuses positional arguments.
+func recNoArgs(c *cli.Context, cmd string) error {
+	if c.NArg() > 0 {
+		return usagef("%s takes no arguments (got %s): flags start with --", cmd, vault.Quote(c.Args().First()))
+	}
+	return nil
+}
+
+// recOneArg returns the one positional argument, naming what it should be.
+func recOneArg(c *cli.Context, cmd, what string) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return "", usagef("%s needs %s", cmd, what)
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", usagef("%s takes one %s, got %d arguments", cmd, what, c.NArg())
+}
+
+// recDateFlag reads a date flag (YYYY-MM-DD, today, yesterday); "" when unset.
+func recDateFlag(c *cli.Context, e *env, name string) (vault.Date, error) {
+	if !c.IsSet(name) {
+		return "", nil
+	}
+	if len(c.String(name)) > recMaxValue {
+		return "", usagef("--%s: bad date %s: expected YYYY-MM-DD (or today, yesterday)", name, vault.Quote(c.String(name)))
+	}
+	d, err := vault.ParseDate(c.String(name), e.now())
+	if err != nil {
+		return "", usagef("--%s: %v", name, err)
+	}
+	return d, nil
+}
+
+// recOptionalDate reads a date flag whose empty value clears the field: nil
+// when unset.
+func recOptionalDate(c *cli.Context, e *env, name string) (*vault.Date, error) {
+	if !c.IsSet(name) {
+		return nil, nil
+	}
+	if strings.TrimSpace(c.String(name)) == "" {
+		d := vault.Date("")
+		return &d, nil
+	}
+	d, err := recDateFlag(c, e, name)
+	return &d, err
+}
+
+// recAmountFlag reads an amount flag; nil when unset or set to "" (clear).
+func recAmountFlag(c *cli.Context, name string) (*vault.Cents, error) {
+	if !c.IsSet(name) || strings.TrimSpace(c.String(name)) == "" {
+		return nil, nil
+	}
+	if err := recCheckAmount(c.String(name)); err != nil {
+		return nil, usagef("--%s: %v", name, err)
+	}
+	a, err := vault.ParseAmount(c.String(name))
+	if err != nil {
+		return nil, usagef("--%s: %v", name, err)
+	}
+	if a < 0 {
+		return nil, usagef("--%s: the amount is negative", name)
+	}
+	return &a, nil
+}
+
+// recMaxValue bounds the flag values handed to parsers whose errors repeat
+// the value.
+const recMaxValue = 64
+
+// recCheckAmount refuses what ParseAmount would misread or echo at length:
+// a comma that does not separate thousands ("1,5" is not 15.00) and
+// overlong values.
+func recCheckAmount(s string) error {
+	t := strings.TrimPrefix(strings.TrimSpace(s), "$")
+	if len(s) > recMaxValue {
+		return fmt.Errorf("bad amount %s: expected a decimal number such as 85 or 85.00", vault.Quote(s))
+	}
+	whole, _, _ := strings.Cut(t, ".")
+	if !strings.Contains(whole, ",") && !strings.Contains(t, ",") {
+		return nil
+	}
+	groups := strings.Split(whole, ",")
+	ok := len(groups[0]) >= 1 && len(groups[0]) <= 3 && !strings.Contains(t[len(whole):], ",")
+	for _, g := range groups[1:] {
+		ok = ok && len(g) == 3
+	}
+	if !ok {
+		return fmt.Errorf("bad amount %s: use a dot for the decimals (85.50) and commas only between thousands (1,250.00)", vault.Quote(s))
+	}
+	return nil
+}
+
+// recClaimByFlag looks up the claim named by --claim, which is required.
+func recClaimByFlag(c *cli.Context, v *vault.Vault) (*vault.Claim, error) {
+	name := strings.TrimSpace(c.String("claim"))
+	if name == "" {
+		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
+	}
+	return recClaim(v, name)
+}
+
+// recClaim looks a claim up by name; the error suggests the nearest names.
+func recClaim(v *vault.Vault, name string) (*vault.Claim, error) {
+	if len(name) > recMaxValue {
+		return nil, fmt.Errorf("unknown claim %s (see 'vault claim list')", vault.Quote(name))
+	}
+	cl, err := v.ClaimByName(name)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), vault.ErrNotFound.Error()+": "))
+	}
+	return cl, err
+}
+
+// recClaimFilter returns the ID of the claim named by --claim, or "" when the
+// flag is not given.
+func recClaimFilter(c *cli.Context, v *vault.Vault) (string, error) {
+	if !c.IsSet("claim") {
+		return "", nil
+	}
+	cl, err := recClaimByFlag(c, v)
+	if err != nil {
+		return "", err
+	}
+	return cl.ID, nil
+}
+
+// recResolveID finds the record an ID (or unique prefix) names.
+func recResolveID(v *vault.Vault, id string, keep func(vault.Record) bool) (vault.Record, error) {
+	if len(id) > recMaxValue {
+		return nil, fmt.Errorf("%s is not a record ID: IDs have %d characters", vault.Quote(id), vault.IDLength)
+	}
+	r, err := v.Resolve(id, keep)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, fmt.Errorf("%s (see 'vault list')", strings.TrimPrefix(err.Error(), vault.ErrNotFound.Error()+": "))
+	}
+	return r, err
+}
+
+// recWarn prints a warning on stderr.
+func recWarn(e *env, format string, args ...any) {
+	fmt.Fprintf(e.stderr, "vault: warning: "+format+"\n", args...)
+}
+
+// recTable writes aligned columns; call flush when done.
+func recTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
+
+// recRow writes one tab-separated row.
+func recRow(w io.Writer, cols ...string) {
+	for i, c := range cols {
+		if i > 0 {
+			io.WriteString(w, "\t")
+		}
+		io.WriteString(w, recCleanCell(c))
+	}
+	io.WriteString(w, "\n")
+}
+
+// recCleanCell keeps a table cell on one line, without tabs or control
+// characters that would break the columns or the terminal.
+func recCleanCell(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return -1
+		}
+		return r
+	}, s)
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// recLocalTime formats a time for people, in the local time zone.
+func recLocalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// recCallTime formats a call's time in the zone it was logged in.
+func recCallTime(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
+
+// recFormatDuration prints a call's duration as "15m", "1h5m" or "45s".
+func recFormatDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, sec := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
+	out := ""
+	if h > 0 {
+		out += fmt.Sprintf("%dh", h)
+	}
+	if m > 0 {
+		out += fmt.Sprintf("%dm", m)
+	}
+	if sec > 0 {
+		out += fmt.Sprintf("%ds", sec)
+	}
+	return out
+}
+
+// recMultiFlag is a repeatable string flag whose values are kept whole
+// (urfave's StringSliceFlag splits them at commas: "ROM=45deg, limited").
+type recMultiFlag struct{ values []string }
+
+// Set implements flag.Value: each occurrence adds a value.
+func (m *recMultiFlag) Set(s string) error {
+	m.values = append(m.values, s)
+	return nil
+}
+
+// String implements flag.Value.
+func (m *recMultiFlag) String() string { return strings.Join(m.values, ", ") }
+
+// recMultiValues returns the values of a repeatable flag.
+func recMultiValues(c *cli.Context, name string) []string {
+	if m, ok := c.Generic(name).(*recMultiFlag); ok && m != nil {
+		return m.values
+	}
+	return nil
+}
+
+// recRepeatable declares a repeatable flag whose values are kept whole.
+func recRepeatable(name, usage string) cli.Flag {
+	return &cli.GenericFlag{Name: name, Usage: usage, Value: &recMultiFlag{}}
+}
+
+// recPlural writes a count with the singular or plural noun.
+func recPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// recFormatSize prints a byte count for people.
+func recFormatSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1024*1024))
+}

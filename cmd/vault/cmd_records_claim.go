@@ -1,0 +1,364 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"vault/vault"
+)
+
+// recClaimFieldFlags are the flags of a claim's facts, shared by claim new and
+// claim set.
+func recClaimFieldFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "insurer", Usage: "the insurer (or FSA/HSA administrator)"},
+		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans, ", ")},
+		&cli.StringFlag{Name: "patient", Usage: "the patient's name"},
+		&cli.StringFlag{Name: "member-id", Usage: "the member ID on the insurance card"},
+		&cli.StringFlag{Name: "group", Usage: "the group number"},
+		&cli.StringFlag{Name: "provider", Usage: "the rendering provider (therapist)"},
+		&cli.StringFlag{Name: "npi", Usage: "the rendering provider's 10-digit NPI"},
+		&cli.StringFlag{Name: "license", Usage: "the rendering provider's license number"},
+		&cli.StringFlag{Name: "referrer", Usage: "the referring physician"},
+		&cli.StringSliceFlag{Name: "diagnosis", Usage: "an ICD-10 code such as M54.50 (repeat for several; claim set replaces the list)"},
+	}
+}
+
+func recClaimCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "claim",
+		Usage: "create, change, list and show claims",
+		Subcommands: []*cli.Command{
+			recClaimNewCommand(e),
+			recClaimSetCommand(e),
+			recClaimListCommand(e),
+			recClaimShowCommand(e),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("unknown claim command %s: use claim new, set, list or show", vault.Quote(c.Args().First()))
+			}
+			return usagef("give a claim command: claim new, set, list or show")
+		},
+	}
+}
+
+func recClaimNewCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "new",
+		Usage:     "create a claim (status draft)",
+		ArgsUsage: "NAME",
+		Flags:     recClaimFieldFlags(),
+		Action: func(c *cli.Context) error {
+			name, err := recOneArg(c, "claim new", "a NAME such as back-2026")
+			if err != nil {
+				return err
+			}
+			if err := vault.CheckClaimName(name); err != nil {
+				return usagef("%v", err)
+			}
+			if strings.TrimSpace(c.String("insurer")) == "" {
+				return usagef("claim new needs --insurer NAME")
+			}
+			cl := vault.Claim{Name: name, Insurer: c.String("insurer"), Plan: c.String("plan"), Patient: c.String("patient"),
+				MemberID: c.String("member-id"), Group: c.String("group"), Provider: c.String("provider"), NPI: c.String("npi"),
+				License: c.String("license"), Referrer: c.String("referrer"), Diagnoses: c.StringSlice("diagnosis")}
+			if err := recCheckClaimInput(&cl); err != nil {
+				return err
+			}
+			return recWithVault(c, e, false, func(v *vault.Vault) error {
+				added, err := v.NewClaim(cl)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "Created claim %s (%s), status %s\n", added.Name, added.ID, added.Status)
+				return nil
+			})
+		},
+	}
+}
+
+// recCheckClaimInput checks the syntax of a claim's typed fields, so that
+// mistakes are usage errors before the vault is opened.
+func recCheckClaimInput(cl *vault.Claim) error {
+	if cl.Plan != "" {
+		if _, err := vault.ParsePlan(cl.Plan); err != nil {
+			return usagef("--plan: %v", err)
+		}
+	}
+	for _, d := range cl.Diagnoses {
+		if _, err := vault.ParseICD10(d); err != nil {
+			return usagef("--diagnosis: %v", err)
+		}
+	}
+	if cl.NPI != "" {
+		if err := vault.CheckNPI(cl.NPI); err != nil {
+			return usagef("--npi: %v", err)
+		}
+	}
+	return nil
+}
+
+func recClaimSetCommand(e *env) *cli.Command {
+	flags := append(recClaimFieldFlags(),
+		&cli.StringFlag{Name: "claim-number", Usage: "the insurer's claim number"},
+		&cli.StringFlag{Name: "status", Usage: "new status: " + strings.Join(vault.Statuses, ", ")},
+		&cli.StringFlag{Name: "on", Usage: "the date of the status change (default today)"},
+		&cli.StringFlag{Name: "billed", Usage: "the amount billed, such as 420.00"},
+		&cli.StringFlag{Name: "paid", Usage: "the amount paid"},
+		&cli.StringFlag{Name: "visits", Usage: "the number of authorised visits"},
+		&cli.StringFlag{Name: "filing-limit", Usage: "the plan's timely filing limit in DAYS from the first date of service"},
+		&cli.StringFlag{Name: "appeal-by", Usage: "the appeal deadline from the denial letter (YYYY-MM-DD)"},
+	)
+	return &cli.Command{
+		Name:      "set",
+		Usage:     "change a claim's facts or status (an empty value clears an optional field)",
+		ArgsUsage: "NAME",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			name, err := recOneArg(c, "claim set", "the claim's NAME")
+			if err != nil {
+				return err
+			}
+			u, err := recClaimUpdate(c, e)
+			if err != nil {
+				return err
+			}
+			return recWithVault(c, e, false, func(v *vault.Vault) error {
+				cl, err := recClaim(v, name)
+				if err != nil {
+					return err
+				}
+				before, _ := json.Marshal(cl)
+				got, err := v.SetClaim(cl, u)
+				if err != nil {
+					return err
+				}
+				after, _ := json.Marshal(got)
+				if string(before) == string(after) {
+					fmt.Fprintf(e.stdout, "Claim %s unchanged\n", got.Name)
+					return nil
+				}
+				last := got.StatusHistory[len(got.StatusHistory)-1]
+				fmt.Fprintf(e.stdout, "Updated claim %s (%s), status %s since %s\n", got.Name, got.ID, got.Status, last.Date)
+				return nil
+			})
+		},
+	}
+}
+
+// recClaimUpdate reads claim set's flags.
+func recClaimUpdate(c *cli.Context, e *env) (vault.ClaimUpdate, error) {
+	var u vault.ClaimUpdate
+	text := func(flag string, dst **string) {
+		if c.IsSet(flag) {
+			s := c.String(flag)
+			*dst = &s
+		}
+	}
+	text("insurer", &u.Insurer)
+	text("plan", &u.Plan)
+	text("patient", &u.Patient)
+	text("member-id", &u.MemberID)
+	text("group", &u.Group)
+	text("claim-number", &u.ClaimNumber)
+	text("provider", &u.Provider)
+	text("npi", &u.NPI)
+	text("license", &u.License)
+	text("referrer", &u.Referrer)
+	probe := vault.Claim{Diagnoses: c.StringSlice("diagnosis")}
+	if u.Plan != nil {
+		probe.Plan = *u.Plan
+	}
+	if u.NPI != nil {
+		probe.NPI = *u.NPI
+	}
+	if err := recCheckClaimInput(&probe); err != nil {
+		return u, err
+	}
+	if c.IsSet("diagnosis") {
+		u.Diagnoses = append([]string{}, c.StringSlice("diagnosis")...)
+	}
+	var err error
+	for _, a := range []struct {
+		flag string
+		dst  **vault.Cents
+	}{{"billed", &u.Billed}, {"paid", &u.Paid}} {
+		if !c.IsSet(a.flag) {
+			continue
+		}
+		if *a.dst, err = recAmountFlag(c, a.flag); err != nil {
+			return u, err
+		}
+		if *a.dst == nil {
+			return u, usagef("--%s needs an amount such as 85.00", a.flag)
+		}
+	}
+	for _, n := range []struct {
+		flag    string
+		dst     **int
+		min, mx int
+		what    string
+	}{{"visits", &u.Visits, 0, 1000, "a number of visits"}, {"filing-limit", &u.FilingLimitDays, 1, 3650, "a number of DAYS"}} {
+		if !c.IsSet(n.flag) {
+			continue
+		}
+		var x int
+		if _, err := fmt.Sscan(c.String(n.flag), &x); err != nil || fmt.Sprint(x) != strings.TrimSpace(c.String(n.flag)) || x < n.min || x > n.mx {
+			return u, usagef("--%s: expected %s from %d to %d, got %s", n.flag, n.what, n.min, n.mx, vault.Quote(c.String(n.flag)))
+		}
+		*n.dst = &x
+	}
+	if u.AppealBy, err = recOptionalDate(c, e, "appeal-by"); err != nil {
+		return u, err
+	}
+	if c.IsSet("status") {
+		if u.Status, err = vault.ParseStatus(c.String("status")); err != nil {
+			return u, usagef("--status: %v", err)
+		}
+		if u.StatusOn, err = recDateFlag(c, e, "on"); err != nil {
+			return u, err
+		}
+	} else if c.IsSet("on") {
+		return u, usagef("--on dates a status change: give --status too")
+	}
+	if c.NumFlags() == 0 {
+		return u, usagef("nothing to change: give flags such as --status S, --claim-number N, --billed AMOUNT (see 'vault claim set --help')")
+	}
+	return u, nil
+}
+
+func recClaimListCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Usage:     "list the claims, oldest first",
+		ArgsUsage: " ",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
+		Action: func(c *cli.Context) error {
+			if err := recNoArgs(c, "claim list"); err != nil {
+				return err
+			}
+			return recWithVault(c, e, true, func(v *vault.Vault) error {
+				claims, err := v.Claims()
+				if err != nil {
+					return err
+				}
+				sort.SliceStable(claims, func(i, j int) bool { return claims[i].Created.Before(claims[j].Created) })
+				items, err := v.Items("")
+				if err != nil {
+					return err
+				}
+				byClaim := map[string][]vault.Record{}
+				for _, r := range items {
+					byClaim[r.ClaimID()] = append(byClaim[r.ClaimID()], r)
+				}
+				if c.Bool("json") {
+					out := []recClaimJSON{}
+					for _, cl := range claims {
+						out = append(out, recClaimView(cl, byClaim[cl.ID]))
+					}
+					return recWriteJSON(e.stdout, out)
+				}
+				if len(claims) == 0 {
+					fmt.Fprintln(e.stdout, "No claims yet: create one with 'vault claim new NAME --insurer X'.")
+					return nil
+				}
+				w := recTable(e.stdout)
+				recRow(w, "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
+				for _, cl := range claims {
+					n := recCountItems(byClaim[cl.ID])
+					since := cl.StatusHistory[len(cl.StatusHistory)-1].Date
+					recRow(w, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
+						fmt.Sprint(n.Documents), fmt.Sprint(n.Calls), fmt.Sprint(n.Conditions), recAmountCell(cl.Billed), recAmountCell(cl.Paid))
+				}
+				return w.Flush()
+			})
+		},
+	}
+}
+
+// recAmountCell prints an optional amount.
+func recAmountCell(c *vault.Cents) string {
+	if c == nil {
+		return ""
+	}
+	return c.String()
+}
+
+func recClaimShowCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "show a claim's facts and status history",
+		ArgsUsage: "NAME",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON object"}},
+		Action: func(c *cli.Context) error {
+			name, err := recOneArg(c, "claim show", "the claim's NAME")
+			if err != nil {
+				return err
+			}
+			return recWithVault(c, e, true, func(v *vault.Vault) error {
+				cl, err := recClaim(v, name)
+				if err != nil {
+					return err
+				}
+				items, err := v.Items(cl.ID)
+				if err != nil {
+					return err
+				}
+				if c.Bool("json") {
+					return recWriteJSON(e.stdout, recClaimView(cl, items))
+				}
+				return recPrintClaim(e, cl, items)
+			})
+		},
+	}
+}
+
+// recPrintClaim prints a claim for people.
+func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
+	w := recTable(e.stdout)
+	field := func(k, v string) {
+		if v != "" {
+			recRow(w, k+":", v)
+		}
+	}
+	field("Claim", cl.Name)
+	field("ID", cl.ID)
+	field("Status", cl.Status)
+	field("Insurer", cl.Insurer)
+	field("Plan", cl.Plan)
+	field("Patient", cl.Patient)
+	field("Member ID", cl.MemberID)
+	field("Group", cl.Group)
+	field("Claim number", cl.ClaimNumber)
+	field("Provider", cl.Provider)
+	field("NPI", cl.NPI)
+	field("License", cl.License)
+	field("Referrer", cl.Referrer)
+	field("Diagnoses", strings.Join(cl.Diagnoses, ", "))
+	field("Billed", recAmountCell(cl.Billed))
+	field("Paid", recAmountCell(cl.Paid))
+	if cl.Visits != nil {
+		field("Visits", fmt.Sprint(*cl.Visits))
+	}
+	if cl.FilingLimitDays != nil {
+		field("Filing limit", fmt.Sprintf("%d days", *cl.FilingLimitDays))
+	}
+	field("Appeal by", string(cl.AppealBy))
+	n := recCountItems(items)
+	field("Items", recPlural(n.Documents, "document", "documents")+", "+recPlural(n.Calls, "call", "calls")+", "+recPlural(n.Conditions, "condition note", "condition notes"))
+	field("Created", recLocalTime(cl.Created))
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\nStatus history:")
+	w = recTable(e.stdout)
+	for _, s := range cl.StatusHistory {
+		recRow(w, "  "+string(s.Date), s.Status)
+	}
+	return w.Flush()
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"vault/vault"
+)
+
+func recGetCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "get",
+		Usage:     "write a document's exact original bytes to a file (-o) or to stdout",
+		ArgsUsage: "ID",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to this file (created 0600)"},
+			&cli.BoolFlag{Name: "force", Usage: "overwrite the -o file if it exists"},
+		},
+		Action: func(c *cli.Context) error {
+			id, err := recOneArg(c, "get", "a document's ID")
+			if err != nil {
+				return err
+			}
+			out := c.String("output")
+			if c.IsSet("output") && out == "" {
+				return recUsage("-o needs a file name")
+			}
+			if out != "" && !c.Bool("force") {
+				if err := recCheckOutput(out); err != nil {
+					return err
+				}
+			}
+			return recWithVault(c, e, true, func(v *vault.Vault) error {
+				r, err := recResolveID(v, id, nil)
+				if err != nil {
+					return err
+				}
+				d, ok := r.(*vault.Document)
+				if !ok {
+					return fmt.Errorf("%s is a %s, not a document: only documents have bytes to get (see 'vault show %s')", r.RecordID(), vault.ItemKind(r), r.RecordID())
+				}
+				if out == "" {
+					if e.stdoutIsTerminal && !vault.IsText(d.MediaType) {
+						return fmt.Errorf("%s is binary (%s): it would garble the terminal; write it to a file with -o FILE", d.ID, recShortType(d.MediaType))
+					}
+					return v.ReadDocument(d, e.stdout)
+				}
+				if err := recWriteFileAtomic(out, c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stderr, "Wrote %s (%s, %s)\n", out, d.Kind, recFormatSize(d.Size))
+				return nil
+			})
+		},
+	}
+}
+
+// recCheckOutput refuses an output path that exists (without --force) or
+// whose folder does not.
+func recCheckOutput(path string) error {
+	if st, err := os.Lstat(path); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a folder: give a file name with -o", path)
+		}
+		return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return unwrapPathError(err)
+	}
+	return nil
+}
+
+// recWriteFileAtomic writes a file 0600 through a temporary file beside it,
+// synced and renamed into place only when write succeeds: a failure never
+// leaves a partial file at path. Without force it refuses to replace an
+// existing file.
+func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (err error) {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
+	}
+	if st, err := os.Lstat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder: give a file name with -o", path)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create a temporary file beside %s: %w", path, unwrapPathError(err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if !force {
+		// Link fails if path appeared meanwhile; rename would replace it.
+		if err := os.Link(tmp.Name(), path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
+			}
+			if err := os.Rename(tmp.Name(), path); err != nil {
+				return err
+			}
+		} else {
+			_ = os.Remove(tmp.Name())
+		}
+	} else if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	recSyncDir(dir)
+	return nil
+}
+
+// recSyncDir makes a rename in dir durable, where the system allows it.
+func recSyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,422 @@
+package vault
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// NewDocument is a document about to be added: its metadata and where its
+// bytes come from.
+type NewDocument struct {
+	Kind       string
+	Date       Date // empty means today
+	Title      string
+	Amount     *Cents
+	CPT        []CPTLine
+	ValidUntil Date
+	FileName   string                        // original file name (base name only is kept)
+	Open       func() (io.ReadCloser, error) // opened once while adding
+	Typed      bool                          // typed with --text
+}
+
+// AddOptions relax the checks of AddDocuments.
+type AddOptions struct {
+	AllowDuplicate bool // store a file already stored under the claim
+	AnyType        bool // store executables and archives too
+}
+
+// ErrRefused reports a document that AddDocuments will not store without
+// an override (duplicate, unaccepted type, empty). Match it with errors.Is.
+var ErrRefused = errors.New("refused")
+
+// refusedError is an ErrRefused whose message is only the reason.
+type refusedError struct{ msg string }
+
+func (e *refusedError) Error() string        { return e.msg }
+func (e *refusedError) Is(target error) bool { return target == ErrRefused }
+
+// refusef returns an ErrRefused error with this message.
+func refusef(format string, args ...any) error {
+	return &refusedError{fmt.Sprintf(format, args...)}
+}
+
+// label names a new document in messages: its file name, or what it is.
+func (d *NewDocument) label(i int) string {
+	switch {
+	case d.FileName != "":
+		return filepath.Base(d.FileName)
+	case d.Typed:
+		return "the typed text"
+	}
+	return fmt.Sprintf("document %d", i+1)
+}
+
+// AddDocuments stores all the documents under the claim, or none of them:
+// it streams each one into sealed chunks, detects its media type from its
+// first bytes (in memory), refuses empty files, duplicates of a document
+// already under the claim (same SHA-256, unless o.AllowDuplicate) and
+// executables or archives (unless o.AnyType), then makes them all visible
+// in one transaction. It returns the new records, and warnings such as a
+// file name whose extension disagrees with the detected type.
+func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]*Document, []string, error) {
+	if len(docs) == 0 {
+		return nil, nil, errors.New("nothing to add: give files, --text or -")
+	}
+	if _, err := v.ClaimOf(claim); err != nil {
+		return nil, nil, err
+	}
+	now := v.Now()
+	// Check every document's metadata before reading any bytes.
+	out := make([]*Document, len(docs))
+	for i := range docs {
+		d, err := v.newDocumentRecord(claim, &docs[i], now)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", docs[i].label(i), err)
+		}
+		out[i] = d
+	}
+	existing, err := v.documentsBySHA(claim.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	var blobs [][]byte
+	discard := func() {
+		for _, b := range blobs {
+			_ = v.DiscardBlob(b)
+		}
+	}
+	batch := map[string]int{}
+	for i := range docs {
+		nd, d := &docs[i], out[i]
+		name := nd.label(i)
+		blob, err := v.storeBytes(nd)
+		if err != nil {
+			discard()
+			return nil, nil, fmt.Errorf("%s: %w: nothing was added", name, err)
+		}
+		blobs = append(blobs, blob.ID)
+		d.Blob, d.Chunks, d.Size, d.SHA256 = blob.ID, blob.Chunks, blob.Size, blob.SHA256
+		if blob.Size == 0 {
+			discard()
+			return nil, nil, refusef("%s is empty: nothing was added", name)
+		}
+		if d.Title == "" && d.Typed {
+			d.Title = TitleFromText(strings.ToValidUTF8(string(blob.Head), ""))
+		}
+		mt := detectType(blob.Head, d.FileName)
+		d.MediaType = mt.String()
+		if what := refusedType(mt); what != "" && !o.AnyType {
+			discard()
+			return nil, nil, refusef("%s is %s (%s), which insurers do not accept: nothing was added (give --any-type to store it anyway)", name, what, shortType(d.MediaType))
+		}
+		if !o.AllowDuplicate {
+			if prev, ok := existing[d.SHA256]; ok {
+				discard()
+				return nil, nil, refusef("%s is already stored under claim %s as %s (same SHA-256): nothing was added (give --allow-duplicate to store it again)", name, claim.Name, prev.ID)
+			}
+			if j, ok := batch[d.SHA256]; ok {
+				discard()
+				return nil, nil, refusef("%s and %s have the same content: nothing was added (give --allow-duplicate to store both)", docs[j].label(j), name)
+			}
+		}
+		batch[d.SHA256] = i
+		if w := extensionWarning(d.FileName, mt); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	used := map[string]bool{}
+	for _, d := range out {
+		for d.ID == "" || used[d.ID] {
+			if d.ID, err = v.NewID(); err != nil {
+				discard()
+				return nil, nil, err
+			}
+		}
+		used[d.ID] = true
+	}
+	err = v.Update(func(t *Tx) error {
+		for _, d := range out {
+			note := d.Kind + " " + d.FileName
+			if d.Typed {
+				note = d.Kind + " (typed text)"
+			}
+			if err := t.Put(d, ActionAdd, note); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		discard()
+		return nil, nil, fmt.Errorf("add documents to claim %s: %w: nothing was added", claim.Name, err)
+	}
+	return out, warnings, nil
+}
+
+// newDocumentRecord builds and checks a document's metadata.
+func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) (*Document, error) {
+	if nd.Open == nil {
+		return nil, errors.New("no content to read")
+	}
+	kind, err := ParseKind(nd.Kind)
+	if err != nil {
+		return nil, err
+	}
+	d := &Document{
+		Claim:      claim.ID,
+		Kind:       kind,
+		Date:       nd.Date,
+		Title:      strings.TrimSpace(nd.Title),
+		Amount:     clonePtr(nd.Amount),
+		CPT:        slices.Clone(nd.CPT),
+		ValidUntil: nd.ValidUntil,
+		Typed:      nd.Typed,
+		Added:      now.UTC(),
+	}
+	if nd.FileName != "" {
+		d.FileName = filepath.Base(filepath.Clean(strings.ReplaceAll(nd.FileName, `\`, "/")))
+		if d.FileName == "." || d.FileName == "/" || d.FileName == ".." {
+			return nil, fmt.Errorf("bad file name %s", Quote(nd.FileName))
+		}
+	}
+	if d.Date == "" {
+		d.Date = DateOf(now)
+	}
+	if d.Title == "" && d.FileName != "" {
+		d.Title = strings.TrimSuffix(d.FileName, filepath.Ext(d.FileName))
+	}
+	if err := validateDocument(d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// storeBytes opens a new document's content and streams it into a blob.
+func (v *Vault) storeBytes(nd *NewDocument) (*Blob, error) {
+	rc, err := nd.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	blob, err := v.WriteBlob(rc, BlobOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return blob, nil
+}
+
+// documentsBySHA maps the SHA-256 of every document under a claim to it.
+func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
+	items, err := v.Items(claimID)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]*Document{}
+	for _, r := range items {
+		if d, ok := r.(*Document); ok {
+			if _, seen := m[d.SHA256]; !seen {
+				m[d.SHA256] = d
+			}
+		}
+	}
+	return m, nil
+}
+
+// TitleFromText returns a title for typed text: its first non-empty line,
+// shortened to 60 characters.
+func TitleFromText(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			return Shorten(line, 60)
+		}
+	}
+	return ""
+}
+
+// Shorten cuts s to at most n characters, ending with "..." when cut.
+func Shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:max(n-3, 0)])) + "..."
+}
+
+// LogCall stores a phone call under the claim. The time defaults to now;
+// it warns when the call has no reference number.
+func (v *Vault) LogCall(claim *Claim, c Call) (*Call, []string, error) {
+	if _, err := v.ClaimOf(claim); err != nil {
+		return nil, nil, err
+	}
+	now := v.Now()
+	c.Claim = claim.ID
+	c.Added = now.UTC()
+	if c.At.IsZero() {
+		c.At = now
+	}
+	c.Rep, c.Ref, c.Phone = strings.TrimSpace(c.Rep), strings.TrimSpace(c.Ref), strings.TrimSpace(c.Phone)
+	c.Summary, c.Promised = strings.TrimSpace(c.Summary), strings.TrimSpace(c.Promised)
+	if c.Party != "" {
+		p, err := ParseParty(c.Party)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Party = p
+	}
+	if err := validateCall(&c); err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	if c.Ref == "" {
+		warnings = append(warnings, "the call has no reference number: ask the representative for a call reference")
+	}
+	var err error
+	if c.ID, err = v.NewID(); err != nil {
+		return nil, nil, err
+	}
+	if err := v.Update(func(t *Tx) error { return t.Put(&c, ActionAdd, "call") }); err != nil {
+		return nil, nil, fmt.Errorf("log call under claim %s: %w", claim.Name, err)
+	}
+	return &c, warnings, nil
+}
+
+// LogCondition stores a condition note under the claim. The date defaults
+// to today.
+func (v *Vault) LogCondition(claim *Claim, c Condition) (*Condition, error) {
+	if _, err := v.ClaimOf(claim); err != nil {
+		return nil, err
+	}
+	now := v.Now()
+	c.Claim = claim.ID
+	c.Added = now.UTC()
+	if c.Date == "" {
+		c.Date = DateOf(now)
+	}
+	c.Text = strings.TrimSpace(c.Text)
+	p, err := ParsePhase(c.Phase)
+	if err != nil {
+		return nil, err
+	}
+	c.Phase = p
+	if err := validateCondition(&c); err != nil {
+		return nil, err
+	}
+	if c.ID, err = v.NewID(); err != nil {
+		return nil, err
+	}
+	if err := v.Update(func(t *Tx) error { return t.Put(&c, ActionAdd, "condition "+c.Phase) }); err != nil {
+		return nil, fmt.Errorf("log condition under claim %s: %w", claim.Name, err)
+	}
+	return &c, nil
+}
+
+// UpdateItem stores a changed copy of an item: a document's metadata, a
+// call or a condition note (possibly moved to another claim). A document's
+// bytes never change: its blob, size, SHA-256 and media type must be as
+// stored. The history keeps what the item was. It returns the names of the
+// fields that changed (none: nothing is written).
+func (v *Vault) UpdateItem(r Record) ([]string, error) {
+	cur, err := v.Record(r.RecordID())
+	if err != nil {
+		return nil, err
+	}
+	if cur.RecordType() != r.RecordType() {
+		return nil, fmt.Errorf("%s is a %s, not a %s", r.RecordID(), cur.RecordType(), r.RecordType())
+	}
+	switch n := r.(type) {
+	case *Document:
+		o := cur.(*Document)
+		if string(n.Blob) != string(o.Blob) || n.Chunks != o.Chunks || n.Size != o.Size || n.SHA256 != o.SHA256 ||
+			n.MediaType != o.MediaType || n.Typed != o.Typed || !n.Added.Equal(o.Added) {
+			return nil, fmt.Errorf("document %s: its bytes never change once stored (add a new document instead)", n.ID)
+		}
+	case *Call, *Condition:
+	default:
+		return nil, fmt.Errorf("%s is a %s: only documents, calls and condition notes are edited this way", r.RecordID(), r.RecordType())
+	}
+	claim, err := v.ClaimOf(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(r); err != nil {
+		return nil, err
+	}
+	changed, err := changedFields(cur, r)
+	if err != nil || len(changed) == 0 {
+		return nil, err
+	}
+	if err := v.Update(func(t *Tx) error { return t.Put(r, ActionEdit, "changed "+strings.Join(changed, ", ")) }); err != nil {
+		return nil, fmt.Errorf("edit %s under claim %s: %w", r.RecordID(), claim.Name, err)
+	}
+	return changed, nil
+}
+
+// changedFields names the JSON fields that differ between two records.
+func changedFields(a, b Record) ([]string, error) {
+	fa, err := jsonFields(a)
+	if err != nil {
+		return nil, err
+	}
+	fb, err := jsonFields(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for k, x := range fb {
+		if y, ok := fa[k]; !ok || string(x) != string(y) {
+			out = append(out, k)
+		}
+	}
+	for k := range fa {
+		if _, ok := fb[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func jsonFields(r Record) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	return m, json.Unmarshal(b, &m)
+}
+
+// Remove deletes a record: a document (and its bytes), a call, a condition
+// note, a request, or a claim that holds nothing. The history keeps what it
+// was. Exports are never removed: they are the record of what left the
+// vault.
+func (v *Vault) Remove(r Record) error {
+	switch r.RecordType() {
+	case TypeExport:
+		return fmt.Errorf("%s is an export: exports stay in the vault as the record of what was sent", r.RecordID())
+	case TypeClaim:
+		items, err := v.Items(r.RecordID())
+		if err != nil {
+			return err
+		}
+		if len(items) > 0 {
+			return fmt.Errorf("claim %s still holds %d items: remove them first (see 'vault list --claim %s')", r.(*Claim).Name, len(items), r.(*Claim).Name)
+		}
+	}
+	note := string(r.RecordType())
+	if c, ok := r.(*Claim); ok {
+		note = "claim " + c.Name
+	}
+	if err := v.Update(func(t *Tx) error { return t.Delete(r.RecordID(), note) }); err != nil {
+		return fmt.Errorf("remove %s: %w", r.RecordID(), err)
+	}
+	return nil
+}

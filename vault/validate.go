@@ -1,0 +1,606 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// Document kinds.
+const (
+	KindReferral      = "referral"
+	KindPrescription  = "prescription"
+	KindLMN           = "lmn"
+	KindAuthorization = "authorization"
+	KindReceipt       = "receipt"
+	KindClinicalNote  = "clinical-note"
+	KindEOB           = "eob"
+	KindDenial        = "denial"
+	KindAppeal        = "appeal"
+	KindPolicy        = "policy"
+	KindCorrespond    = "correspondence"
+	KindOther         = "other"
+	// KindCall and KindCondition are the item kinds of calls and condition
+	// notes, so that filters treat every item alike.
+	KindCall      = "call"
+	KindCondition = "condition"
+)
+
+// DocumentKinds are the kinds of document, in the order help text lists them.
+var DocumentKinds = []string{
+	KindReferral, KindPrescription, KindLMN, KindAuthorization, KindReceipt, KindClinicalNote,
+	KindEOB, KindDenial, KindAppeal, KindPolicy, KindCorrespond, KindOther,
+}
+
+// ItemKinds are every kind an item can have: the document kinds, call and
+// condition.
+var ItemKinds = append(slices.Clone(DocumentKinds), KindCall, KindCondition)
+
+// Plans are the plan types a claim can have.
+var Plans = []string{"commercial", "medicare", "medicare-advantage", "medicaid", "fsa", "hsa", "auto", "workers-comp", "other"}
+
+// Claim statuses, in the order a claim usually goes through them.
+const (
+	StatusDraft     = "draft"
+	StatusSubmitted = "submitted"
+	StatusPending   = "pending"
+	StatusApproved  = "approved"
+	StatusPaid      = "paid"
+	StatusDenied    = "denied"
+	StatusAppealed  = "appealed"
+	StatusClosed    = "closed"
+)
+
+// Statuses are the statuses a claim can have.
+var Statuses = []string{StatusDraft, StatusSubmitted, StatusPending, StatusApproved, StatusPaid, StatusDenied, StatusAppealed, StatusClosed}
+
+// Parties are who a call can be with.
+var Parties = []string{"insurer", "provider", "physician", "employer", "other"}
+
+// Condition note phases.
+const (
+	PhaseBefore   = "before"
+	PhaseAfter    = "after"
+	PhaseProgress = "progress"
+)
+
+// Phases are the phases of a condition note.
+var Phases = []string{PhaseBefore, PhaseAfter, PhaseProgress}
+
+// validKinds lists which document kinds carry which optional fields.
+var (
+	kindsWithValidUntil = []string{KindReferral, KindPrescription, KindLMN, KindAuthorization}
+	kindsWithAmount     = []string{KindReceipt}
+)
+
+// HasValidUntil reports whether documents of this kind carry a valid-until
+// date (referral, prescription, lmn, authorization).
+func HasValidUntil(kind string) bool { return slices.Contains(kindsWithValidUntil, kind) }
+
+// HasAmount reports whether documents of this kind carry an amount and CPT
+// codes (receipts).
+func HasAmount(kind string) bool { return slices.Contains(kindsWithAmount, kind) }
+
+// oneOf checks that s (folded to lower case) is one of allowed; otherwise
+// the error names what was wrong, suggests the nearest and lists the choices.
+func oneOf(what, s string, allowed []string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if slices.Contains(allowed, t) {
+		return t, nil
+	}
+	msg := fmt.Sprintf("unknown %s %s", what, Quote(s))
+	if near := Nearest(t, allowed, 1); len(near) > 0 {
+		return "", fmt.Errorf("%s (did you mean %s?)", msg, near[0])
+	}
+	if near := longestCommonPrefix(t, allowed, 4); near != "" {
+		return "", fmt.Errorf("%s (did you mean %s?)", msg, near)
+	}
+	return "", fmt.Errorf("%s: use one of %s", msg, strings.Join(allowed, ", "))
+}
+
+// longestCommonPrefix returns the candidate sharing the longest prefix with
+// s, when that prefix has at least min bytes ("insurance" -> "insurer").
+func longestCommonPrefix(s string, candidates []string, min int) string {
+	best, bestLen := "", min-1
+	for _, c := range candidates {
+		n := 0
+		for n < len(s) && n < len(c) && s[n] == c[n] {
+			n++
+		}
+		if n > bestLen {
+			best, bestLen = c, n
+		}
+	}
+	return best
+}
+
+// ParseKind checks a document kind: `unknown kind "reciept" (did you mean
+// receipt?)`.
+func ParseKind(s string) (string, error) { return oneOf("kind", s, DocumentKinds) }
+
+// ParseItemKind checks an item kind: a document kind, call or condition.
+func ParseItemKind(s string) (string, error) { return oneOf("kind", s, ItemKinds) }
+
+// ParsePlan checks a plan type.
+func ParsePlan(s string) (string, error) { return oneOf("plan", s, Plans) }
+
+// ParseStatus checks a claim status.
+func ParseStatus(s string) (string, error) { return oneOf("status", s, Statuses) }
+
+// ParseParty checks who a call was with.
+func ParseParty(s string) (string, error) { return oneOf("party", s, Parties) }
+
+// ParsePhase checks a condition note's phase.
+func ParsePhase(s string) (string, error) { return oneOf("phase", s, Phases) }
+
+// maxQuoted bounds how much of a user's input an error message repeats.
+const maxQuoted = 40
+
+// Quote returns s quoted for an error message (control characters
+// escaped), cut to its first 40 characters: an error names what was wrong
+// without echoing a pasted document back.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuoted && len(s) <= 4*maxQuoted {
+		return strconv.Quote(s)
+	}
+	r := []rune(strings.ToValidUTF8(s, "\uFFFD"))
+	if len(r) > maxQuoted {
+		r = r[:maxQuoted]
+	}
+	return strconv.Quote(string(r)) + fmt.Sprintf("... (%d bytes)", len(s))
+}
+
+// maxClaimName bounds a claim name's length.
+const maxClaimName = 64
+
+// CheckClaimName checks a claim name: lowercase letters, digits and dashes,
+// starting with a letter or digit.
+func CheckClaimName(name string) error {
+	if name == "" {
+		return errors.New("the claim name is empty: choose a name such as back-2026")
+	}
+	if len(name) > maxClaimName {
+		return fmt.Errorf("claim name %s is too long: at most %d characters", Quote(name), maxClaimName)
+	}
+	for i, c := range name {
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && i > 0
+		if !ok {
+			return fmt.Errorf("bad claim name %s: use lowercase letters, digits and dashes, such as back-2026", Quote(name))
+		}
+	}
+	return nil
+}
+
+// ParseICD10 checks an ICD-10 diagnosis code and returns it in its usual
+// form (upper case, with the dot): a letter, a digit, a digit or letter,
+// then optionally a dot and up to four more letters or digits. "m545" and
+// "M54.5" both give "M54.5".
+func ParseICD10(s string) (string, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	bad := fmt.Errorf("bad ICD-10 code %s: expected a letter, a digit, a digit or letter, then optionally a dot and up to 4 more (such as M54.50)", Quote(s))
+	cat, ext, dotted := strings.Cut(t, ".")
+	if !dotted && len(cat) > 3 {
+		cat, ext = t[:3], t[3:]
+	}
+	if len(cat) != 3 || !isUpper(cat[0]) || !isDigit(cat[1]) || !(isDigit(cat[2]) || isUpper(cat[2])) {
+		return "", bad
+	}
+	if dotted && ext == "" || len(ext) > 4 {
+		return "", bad
+	}
+	for i := 0; i < len(ext); i++ {
+		if !isDigit(ext[i]) && !isUpper(ext[i]) {
+			return "", bad
+		}
+	}
+	if ext == "" {
+		return cat, nil
+	}
+	return cat + "." + ext, nil
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// ParseCPT reads a CPT code with optional units, "97124:2" (units default
+// to 1). A CPT code is five characters: five digits, or four digits and a
+// letter (category II and III codes).
+func ParseCPT(s string) (CPTLine, error) {
+	code, units, hasUnits := strings.Cut(strings.ToUpper(strings.TrimSpace(s)), ":")
+	bad := fmt.Errorf("bad CPT code %s: expected CODE or CODE:UNITS, such as 97124:2", Quote(s))
+	if len(code) != 5 {
+		return CPTLine{}, bad
+	}
+	for i := 0; i < 4; i++ {
+		if !isDigit(code[i]) {
+			return CPTLine{}, bad
+		}
+	}
+	if !isDigit(code[4]) && !isUpper(code[4]) {
+		return CPTLine{}, bad
+	}
+	n := 1
+	if hasUnits {
+		var err error
+		n, err = strconv.Atoi(units)
+		if err != nil || n < 1 || n > 99 {
+			return CPTLine{}, fmt.Errorf("bad CPT units in %s: expected a whole number from 1 to 99", Quote(s))
+		}
+	}
+	return CPTLine{Code: code, Units: n}, nil
+}
+
+// ParsePain reads a pain score on the 0-10 numeric scale.
+func ParsePain(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > 10 {
+		return 0, fmt.Errorf("bad pain score %s: expected a whole number from 0 to 10", Quote(s))
+	}
+	return n, nil
+}
+
+// ParseMeasure reads a named measure, "neck rotation=45deg".
+func ParseMeasure(s string) (Measure, error) {
+	name, value, ok := strings.Cut(s, "=")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" || value == "" {
+		return Measure{}, fmt.Errorf("bad measure %s: expected NAME=VALUE, such as \"ODI=42%%\"", Quote(s))
+	}
+	return Measure{Name: name, Value: value}, nil
+}
+
+// Limits on free text, so that one mistyped command cannot bloat the vault.
+const (
+	maxShortText = 200     // names, titles, references, phone numbers
+	maxLongText  = 1 << 16 // summaries, notes
+)
+
+// checkText checks a free-text field's length and encoding. Errors name the
+// field, never its content.
+func checkText(field, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%s is not valid UTF-8 text", field)
+	}
+	if len(s) > max {
+		return fmt.Errorf("%s is too long (%d bytes; at most %d)", field, len(s), max)
+	}
+	return nil
+}
+
+// checkDate checks a stored date field: empty (when allowed) or YYYY-MM-DD.
+func checkDate(field string, d Date, required bool) error {
+	if d == "" {
+		if required {
+			return fmt.Errorf("%s is missing: expected YYYY-MM-DD", field)
+		}
+		return nil
+	}
+	if d.Time().IsZero() || len(d) != len(DateLayout) {
+		return fmt.Errorf("bad %s %s: expected YYYY-MM-DD", field, Quote(string(d)))
+	}
+	return nil
+}
+
+// checkAmount checks a stored amount: not negative, not absurd.
+func checkAmount(field string, c *Cents) error {
+	if c != nil && (*c < 0 || *c > maxCents) {
+		return fmt.Errorf("bad %s %s: expected an amount from 0.00 to %s", field, c, Cents(maxCents))
+	}
+	return nil
+}
+
+// Validate checks a record's fields before it is stored: kinds, dates,
+// codes and ranges. Add, log and edit call it; so can other writers.
+func Validate(r Record) error {
+	switch r := r.(type) {
+	case *Claim:
+		return validateClaim(r)
+	case *Document:
+		return validateDocument(r)
+	case *Call:
+		return validateCall(r)
+	case *Condition:
+		return validateCondition(r)
+	}
+	return nil
+}
+
+func validateClaim(c *Claim) error {
+	if err := CheckClaimName(c.Name); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.Insurer) == "" {
+		return fmt.Errorf("claim %s has no insurer: give --insurer NAME", c.Name)
+	}
+	if c.Plan != "" {
+		if _, err := ParsePlan(c.Plan); err != nil {
+			return err
+		}
+	}
+	if _, err := ParseStatus(c.Status); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{
+		{"insurer", c.Insurer}, {"patient", c.Patient}, {"member ID", c.MemberID}, {"group", c.Group},
+		{"claim number", c.ClaimNumber}, {"provider", c.Provider}, {"NPI", c.NPI}, {"license", c.License},
+		{"referrer", c.Referrer},
+	} {
+		if err := checkText(f.name, f.v, maxShortText); err != nil {
+			return err
+		}
+	}
+	if c.NPI != "" {
+		if err := CheckNPI(c.NPI); err != nil {
+			return err
+		}
+	}
+	for _, d := range c.Diagnoses {
+		if got, err := ParseICD10(d); err != nil {
+			return err
+		} else if got != d {
+			return fmt.Errorf("ICD-10 code %s is not in its usual form %q", Quote(d), got)
+		}
+	}
+	for _, a := range []struct {
+		name string
+		c    *Cents
+	}{{"billed amount", c.Billed}, {"paid amount", c.Paid}} {
+		if err := checkAmount(a.name, a.c); err != nil {
+			return err
+		}
+	}
+	if c.Visits != nil && (*c.Visits < 0 || *c.Visits > 1000) {
+		return fmt.Errorf("bad number of visits %d: expected 0 to 1000", *c.Visits)
+	}
+	if c.FilingLimitDays != nil && (*c.FilingLimitDays < 1 || *c.FilingLimitDays > 3650) {
+		return fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays)
+	}
+	if err := checkDate("appeal-by date", c.AppealBy, false); err != nil {
+		return err
+	}
+	if len(c.StatusHistory) == 0 {
+		return fmt.Errorf("claim %s has no status history", c.Name)
+	}
+	for _, s := range c.StatusHistory {
+		if _, err := ParseStatus(s.Status); err != nil {
+			return err
+		}
+		if err := checkDate("status date", s.Date, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckNPI checks the form of a National Provider Identifier: ten digits.
+// The Luhn check digit is not enforced (invented numbers in examples and
+// test data deliberately fail it).
+func CheckNPI(npi string) error {
+	if len(npi) != 10 || strings.Trim(npi, "0123456789") != "" {
+		return fmt.Errorf("bad NPI %s: expected the provider's 10-digit National Provider Identifier", Quote(npi))
+	}
+	return nil
+}
+
+func validateDocument(d *Document) error {
+	if _, err := ParseKind(d.Kind); err != nil {
+		return err
+	}
+	if err := checkDate("date", d.Date, true); err != nil {
+		return err
+	}
+	if err := checkText("title", d.Title, maxShortText); err != nil {
+		return err
+	}
+	if err := checkText("file name", d.FileName, 255); err != nil {
+		return err
+	}
+	if !HasAmount(d.Kind) && (d.Amount != nil || len(d.CPT) > 0) {
+		return fmt.Errorf("an amount and CPT codes belong to receipts, not to a %s: drop --amount and --cpt or use --kind receipt", d.Kind)
+	}
+	if err := checkAmount("amount", d.Amount); err != nil {
+		return err
+	}
+	for _, l := range d.CPT {
+		if _, err := ParseCPT(fmt.Sprintf("%s:%d", l.Code, l.Units)); err != nil {
+			return err
+		}
+	}
+	if d.ValidUntil != "" && !HasValidUntil(d.Kind) {
+		return fmt.Errorf("a valid-until date belongs to a referral, prescription, lmn or authorization, not to a %s", d.Kind)
+	}
+	if err := checkDate("valid-until date", d.ValidUntil, false); err != nil {
+		return err
+	}
+	if d.ValidUntil != "" && d.ValidUntil.Before(d.Date) {
+		return fmt.Errorf("the valid-until date %s is before the document's date %s", d.ValidUntil, d.Date)
+	}
+	return nil
+}
+
+func validateCall(c *Call) error {
+	if c.At.IsZero() {
+		return errors.New("the call has no time")
+	}
+	if c.Party != "" {
+		if _, err := ParseParty(c.Party); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(c.Rep) == "" {
+		return errors.New("the call has no representative: give --rep NAME (ask for their name or ID)")
+	}
+	if strings.TrimSpace(c.Summary) == "" {
+		return errors.New("the call has no summary: give --summary \"what was said\"")
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{
+		{"representative", c.Rep, maxShortText}, {"reference", c.Ref, maxShortText}, {"phone", c.Phone, maxShortText},
+		{"summary", c.Summary, maxLongText}, {"promised", c.Promised, maxLongText},
+	} {
+		if err := checkText(f.name, f.v, f.max); err != nil {
+			return err
+		}
+	}
+	if c.Duration < 0 || c.Duration > 24*60*60*1e9 {
+		return fmt.Errorf("bad call duration %s: expected up to 24h", c.Duration)
+	}
+	return checkDate("follow-up date", c.FollowUp, false)
+}
+
+func validateCondition(c *Condition) error {
+	if _, err := ParsePhase(c.Phase); err != nil {
+		return err
+	}
+	if err := checkDate("date", c.Date, true); err != nil {
+		return err
+	}
+	if c.Pain != nil && (*c.Pain < 0 || *c.Pain > 10) {
+		return fmt.Errorf("bad pain score %d: expected a whole number from 0 to 10", *c.Pain)
+	}
+	for _, m := range c.Measures {
+		if strings.TrimSpace(m.Name) == "" || strings.TrimSpace(m.Value) == "" {
+			return errors.New("a measure needs a name and a value: NAME=VALUE")
+		}
+		if err := checkText("measure", m.Name+m.Value, maxShortText); err != nil {
+			return err
+		}
+	}
+	return checkText("text", c.Text, maxLongText)
+}
+
+// refusedTypes are media types insurers do not accept, with what they are.
+var refusedTypes = map[string]string{
+	"application/vnd.microsoft.portable-executable": "a program",
+	"application/x-elf":                             "a program",
+	"application/x-executable":                      "a program",
+	"application/x-object":                          "a program",
+	"application/x-sharedlib":                       "a program",
+	"application/x-mach-binary":                     "a program",
+	"application/wasm":                              "a program",
+	"application/x-java-applet":                     "a program",
+	"application/x-bytecode.python":                 "a program",
+	"application/x-ms-installer":                    "an installer",
+	"application/x-installshield":                   "an installer",
+	"application/vnd.android.package-archive":       "an installer",
+	"application/x-chrome-extension":                "an installer",
+	"application/x-ms-shortcut":                     "a shortcut",
+	"text/x-shellscript":                            "a script",
+	"application/zip":                               "an archive",
+	"application/java-archive":                      "an archive",
+	"application/x-7z-compressed":                   "an archive",
+	"application/x-tar":                             "an archive",
+	"application/x-xar":                             "an archive",
+	"application/x-bzip2":                           "an archive",
+	"application/gzip":                              "an archive",
+	"application/vnd.rar":                           "an archive",
+	"application/zstd":                              "an archive",
+	"application/x-xz":                              "an archive",
+	"application/lzip":                              "an archive",
+	"application/x-cpio":                            "an archive",
+	"application/x-archive":                         "an archive",
+	"application/vnd.ms-cab-compressed":             "an archive",
+	"application/vnd.debian.binary-package":         "an archive",
+	"application/x-rpm":                             "an archive",
+	"application/zlib":                              "an archive",
+}
+
+// refusedType says what a detected type is ("an archive") when insurers do
+// not accept it, or "" when they may.
+func refusedType(mt *mimetype.MIME) string {
+	for t, what := range refusedTypes {
+		if mt.Is(t) {
+			return what
+		}
+	}
+	return ""
+}
+
+// officeTypes are zip-based formats whose marker may lie beyond the first
+// bytes that detection sees; a zip named like one of them is taken for it.
+var officeTypes = map[string]string{
+	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	".odt":  "application/vnd.oasis.opendocument.text",
+	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
+	".odp":  "application/vnd.oasis.opendocument.presentation",
+	".epub": "application/epub+zip",
+}
+
+// detectType returns the media type of a document from its first bytes,
+// taking a zip named .docx (and the like) for what its name says.
+func detectType(head []byte, fileName string) *mimetype.MIME {
+	mt := mimetype.Detect(head)
+	if mt.Is("application/zip") {
+		if t, ok := officeTypes[strings.ToLower(filepath.Ext(fileName))]; ok {
+			if m := mimetype.Lookup(t); m != nil {
+				return m
+			}
+		}
+	}
+	return mt
+}
+
+// extAliases are extensions that name the same type as the detector's.
+var extAliases = map[string]string{
+	".jpeg": ".jpg", ".jpe": ".jpg", ".jfif": ".jpg", ".tif": ".tiff", ".htm": ".html",
+	".heif": ".heic", ".mpeg": ".mpg", ".oga": ".ogg",
+}
+
+// binaryExts are extensions of formats that are never plain text.
+var binaryExts = map[string]bool{
+	".pdf": true, ".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".tif": true, ".tiff": true,
+	".heic": true, ".webp": true, ".bmp": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true,
+	".ppt": true, ".pptx": true, ".odt": true, ".ods": true, ".zip": true, ".exe": true, ".gz": true,
+	".tar": true, ".7z": true, ".rar": true, ".mp3": true, ".mp4": true, ".mov": true,
+}
+
+// extensionWarning returns a warning when a file name's extension
+// disagrees with the detected type, or "".
+func extensionWarning(fileName string, mt *mimetype.MIME) string {
+	ext := strings.ToLower(filepath.Ext(fileName))
+	if ext == "" || mt.Is("application/octet-stream") {
+		return ""
+	}
+	if a, ok := extAliases[ext]; ok {
+		ext = a
+	}
+	textual := false
+	for m := mt; m != nil; m = m.Parent() {
+		if m.Extension() == ext {
+			return ""
+		}
+		textual = textual || m.Is("text/plain")
+	}
+	if textual && !binaryExts[ext] {
+		return ""
+	}
+	return fmt.Sprintf("%s: the name ends in %s but the content is %s", filepath.Base(fileName), ext, describeType(mt))
+}
+
+// describeType names a type for people: "a PDF (application/pdf)".
+func describeType(mt *mimetype.MIME) string {
+	if e := mt.Extension(); e != "" {
+		return fmt.Sprintf("%s (%s)", strings.ToUpper(strings.TrimPrefix(e, ".")), shortType(mt.String()))
+	}
+	return shortType(mt.String())
+}
+
+// shortType drops parameters from a media type: "text/plain".
+func shortType(t string) string {
+	base, _, _ := strings.Cut(t, ";")
+	return strings.TrimSpace(base)
+}
+
+// IsText reports whether a media type is text (text/*), whose content
+// search reads and get may print to a terminal.
+func IsText(mediaType string) bool { return strings.HasPrefix(shortType(mediaType), "text/") }
