@@ -106,7 +106,13 @@ func (v *Vault) ReadDocument(d *Document, w io.Writer) error {
 			return c, nil
 		})
 		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(w, h), rd)
+		out := &errWriter{w: w}
+		n, err := io.Copy(io.MultiWriter(out, h), rd)
+		if out.err != nil {
+			// The destination failed (disk full, closed pipe, cancelled):
+			// that says nothing about the vault.
+			return out.err
+		}
 		if err != nil {
 			return fmt.Errorf("%w: document %s: %v", ErrTampered, d.ID, err)
 		}
@@ -115,4 +121,19 @@ func (v *Vault) ReadDocument(d *Document, w io.Writer) error {
 		}
 		return nil
 	})
+}
+
+// errWriter remembers the error of the writer it wraps, so that a failing
+// destination is told apart from a damaged source.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"vault/vault"
+	"vault/vault/bundle"
+	"vault/vault/export"
+)
+
+func expRequestCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "request",
+		Usage: "record an insurer's request for documents, and list requests",
+		Subcommands: []*cli.Command{
+			expRequestAddCommand(e),
+			expRequestListCommand(e),
+		},
+	}
+}
+
+func expRequestAddCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "add",
+		Usage:     "record what an insurer's letter asks for, and by when",
+		ArgsUsage: " ",
+		Description: "The request selects items as 'vault export' does (--kind, --from, --to, --on, --id);\n" +
+			"'vault export --request RID' answers it with exactly those items and marks it answered.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
+			&cli.StringFlag{Name: "received", Usage: "the day the request arrived (default today)"},
+			&cli.StringFlag{Name: "due", Usage: "the day the answer is due"},
+			&cli.StringFlag{Name: "note", Usage: "what the letter asks, in its words"},
+		}, expSelectionFlags()...),
+		Action: func(c *cli.Context) error {
+			if err := recNoArgs(c, "request add"); err != nil {
+				return err
+			}
+			if strings.TrimSpace(c.String("claim")) == "" {
+				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			}
+			sel, err := expSelection(c, e)
+			if err != nil {
+				return err
+			}
+			r := vault.Request{Kinds: sel.Kinds, From: sel.From, To: sel.To, On: sel.On, IDs: sel.IDs, Note: c.String("note")}
+			if r.Received, err = recDateFlag(c, e, "received"); err != nil {
+				return err
+			}
+			if r.Due, err = recDateFlag(c, e, "due"); err != nil {
+				return err
+			}
+			return recWithVault(c, e, false, func(v *vault.Vault) error {
+				cl, err := recClaimByFlag(c, v)
+				if err != nil {
+					return err
+				}
+				added, err := export.AddRequest(v, cl, r)
+				if err != nil {
+					return err
+				}
+				due := ""
+				if added.Due != "" {
+					due = ", due " + string(added.Due)
+				}
+				fmt.Fprintf(e.stdout, "Added request %s to %s: received %s%s, asks for %s\n", added.ID, cl.Name, added.Received, due,
+					bundle.DescribeSelection(expSelectionInfo(added)))
+				fmt.Fprintf(e.stdout, "Answer it with: vault export --request %s -o %s-request-%s.zip\n", added.ID, cl.Name, added.ID)
+				return nil
+			})
+		},
+	}
+}
+
+// expSelectionInfo is a request's selection for DescribeSelection.
+func expSelectionInfo(r *vault.Request) *bundle.Selection {
+	s := &bundle.Selection{Kinds: r.Kinds, From: string(r.From), To: string(r.To), IDs: r.IDs}
+	for _, d := range r.On {
+		s.On = append(s.On, string(d))
+	}
+	return s
+}
+
+func expRequestListCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "list",
+		Usage:     "list insurer requests: what they ask for, when due, whether answered",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "claim", Usage: "only this claim's requests"},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON array"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := recNoArgs(c, "request list"); err != nil {
+				return err
+			}
+			return recWithVault(c, e, true, func(v *vault.Vault) error {
+				claimID, err := recClaimFilter(c, v)
+				if err != nil {
+					return err
+				}
+				list, err := export.Requests(v, claimID)
+				if err != nil {
+					return err
+				}
+				names, err := expClaimNames(v)
+				if err != nil {
+					return err
+				}
+				today := vault.DateOf(e.now())
+				if c.Bool("json") {
+					return expWriteJSON(e.stdout, expRequestsJSON(list, names, today))
+				}
+				if len(list) == 0 {
+					fmt.Fprintln(e.stdout, "No requests: record one with 'vault request add --claim NAME --due DATE --kind K ...'.")
+					return nil
+				}
+				w := recTable(e.stdout)
+				recRow(w, "RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
+				for _, r := range list {
+					status := export.RequestStatus(r, today)
+					switch {
+					case r.Answered != "":
+						status = "answered by " + r.Answered
+					case r.Due != "":
+						status += " (due " + expSince(r.Due, today) + ")"
+					}
+					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], status, bundle.DescribeSelection(expSelectionInfo(r)))
+				}
+				return w.Flush()
+			})
+		},
+	}
+}

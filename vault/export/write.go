@@ -1,0 +1,317 @@
+package export
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"time"
+
+	"vault/vault"
+	"vault/vault/bundle"
+)
+
+// Options control how a bundle is written.
+type Options struct {
+	// Output is the bundle's path. An existing file is replaced only with
+	// Force.
+	Output string
+	Force  bool
+	// AllowMissing writes the bundle even when the plan has gaps; they are
+	// listed in the manifest and in index.html.
+	AllowMissing bool
+	// Progress, when set, is called as the bundle is written with the
+	// bytes of content written so far and the total expected.
+	Progress func(done, total int64)
+}
+
+// Result describes a bundle written and recorded.
+type Result struct {
+	Export   *vault.Export
+	Manifest *bundle.Manifest
+	// Stale names the temporary files of earlier, killed exports to the
+	// same destination that were removed.
+	Stale []string
+}
+
+// Media types of the files export writes itself.
+const (
+	htmlType = "text/html; charset=utf-8"
+	csvType  = "text/csv; charset=utf-8"
+)
+
+// Write writes the plan's bundle to o.Output and records the export in the
+// vault (with every file's hash and the bundle's), marking the request it
+// answers, in one transaction. Documents are streamed from the vault into
+// the zip, so memory does not depend on their size. The zip is written to a
+// temporary file beside the destination (mode 0600), synced, and renamed
+// only when complete and recorded: on any error, or when ctx is cancelled,
+// the temporary file is removed, the destination is untouched and nothing
+// is recorded. With gaps in the plan and no o.AllowMissing it writes
+// nothing and returns a *MissingError.
+func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, error) {
+	if len(p.Missing) > 0 && !o.AllowMissing {
+		return nil, &MissingError{Gaps: p.Missing}
+	}
+	dest, err := checkDest(o.Output, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	id, err := v.NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := v.Now()
+	key := ed25519.NewKeyFromSeed(v.Keys().Signing)
+	defer clear(key)
+	c := newContents(p)
+	m := &bundle.Manifest{
+		ExportID:    id,
+		Claim:       claimInfo(p.Claim),
+		Request:     requestInfo(p.Request),
+		Selection:   selectionInfo(p.Selection),
+		GeneratedAt: now.UTC().Truncate(time.Second),
+		Missing:     append([]string{}, p.Missing...),
+	}
+	preview := *m
+	preview.Files = c.files
+	html, err := bundle.RenderIndex(&bundle.Index{Manifest: &preview, Calls: c.calls, Conditions: c.conditions,
+		Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{Manifest: m, Stale: removeStale(dest)}
+	f, err := createTemp(dest)
+	if err != nil {
+		return nil, err
+	}
+	tmp := f.Name()
+	placed := false
+	defer func() {
+		if !placed {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	sum := &hashCounter{h: sha256.New()}
+	buf := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
+	bw := bundle.NewWriter(buf, m.GeneratedAt)
+	prog := &progress{ctx: ctx, fn: o.Progress, total: int64(len(html)) + c.size()}
+	if err := c.write(v, bw, html, prog); err != nil {
+		return nil, err
+	}
+	mb, err := bw.Close(m, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := buf.Flush(); err != nil {
+		return nil, fmt.Errorf("write %s: %w", o.Output, err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("write %s: %w", o.Output, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write %s: %w", o.Output, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("export interrupted: %w", err)
+	}
+
+	rec := &vault.Export{ID: id, Claim: p.Claim.ID, At: now.UTC(), Output: dest,
+		BundleSHA256: hex.EncodeToString(sum.h.Sum(nil)), BundleSize: sum.n, Missing: m.Missing}
+	if p.Request != nil {
+		rec.Request = p.Request.ID
+	}
+	for _, bf := range m.Files {
+		rec.Files = append(rec.Files, vault.ExportFile{Path: bf.Path, SHA256: bf.SHA256, Size: bf.Size, ID: bf.ID})
+	}
+	ms := sha256.Sum256(mb)
+	rec.Files = append(rec.Files, vault.ExportFile{Path: bundle.ManifestName, SHA256: hex.EncodeToString(ms[:]), Size: int64(len(mb))})
+	before, err := record(v, rec)
+	if err != nil {
+		return nil, err
+	}
+	if err := place(tmp, dest, o.Force); err != nil {
+		if uerr := unrecord(v, rec, before); uerr != nil {
+			return nil, fmt.Errorf("%w (and the export record %s could not be withdrawn: %v)", err, rec.ID, uerr)
+		}
+		return nil, err
+	}
+	placed = true
+	res.Export = rec
+	return res, nil
+}
+
+// contents are the files of a bundle besides index.html and the manifest,
+// planned before anything is written: the documents with the hashes the
+// vault recorded for them, then calls.csv and conditions.csv.
+type contents struct {
+	docs       []*vault.Document
+	calls      []bundle.Call
+	conditions []bundle.Condition
+	callsCSV   []byte
+	condCSV    []byte
+	files      []bundle.File // documents, calls.csv, conditions.csv
+}
+
+func newContents(p *Plan) *contents {
+	c := &contents{}
+	for _, r := range p.Items {
+		switch r := r.(type) {
+		case *vault.Document:
+			c.docs = append(c.docs, r)
+			c.files = append(c.files, bundle.File{
+				Path:   bundle.DocumentName(len(c.docs), r.Kind, string(r.Date), r.Title, r.FileName, r.MediaType),
+				SHA256: r.SHA256, Size: r.Size, MediaType: r.MediaType, Kind: r.Kind, Date: string(r.Date), ID: r.ID, Title: r.Title,
+			})
+		case *vault.Call:
+			c.calls = append(c.calls, callInfo(r))
+		case *vault.Condition:
+			c.conditions = append(c.conditions, conditionInfo(r))
+		}
+	}
+	if len(c.calls) > 0 {
+		c.callsCSV = bundle.CallsCSV(c.calls)
+		c.files = append(c.files, csvFile(bundle.CallsName, vault.KindCall, fmt.Sprintf("Calls (%d)", len(c.calls)), c.callsCSV))
+	}
+	if len(c.conditions) > 0 {
+		c.condCSV = bundle.ConditionsCSV(c.conditions)
+		c.files = append(c.files, csvFile(bundle.ConditionsName, vault.KindCondition, fmt.Sprintf("Condition notes (%d)", len(c.conditions)), c.condCSV))
+	}
+	return c
+}
+
+func csvFile(path, kind, title string, b []byte) bundle.File {
+	s := sha256.Sum256(b)
+	return bundle.File{Path: path, SHA256: hex.EncodeToString(s[:]), Size: int64(len(b)), MediaType: csvType, Kind: kind, Title: title}
+}
+
+// size is the total size of the planned files.
+func (c *contents) size() int64 {
+	var n int64
+	for _, f := range c.files {
+		n += f.Size
+	}
+	return n
+}
+
+// write adds index.html, then every planned file, streaming documents out
+// of the vault; each must have the hash planned (and shown in index.html).
+func (c *contents) write(v *vault.Vault, bw *bundle.Writer, html []byte, prog *progress) error {
+	if _, err := bw.Add(bundle.File{Path: bundle.IndexName, MediaType: htmlType}, func(w io.Writer) error {
+		_, err := prog.wrap(w).Write(html)
+		return err
+	}); err != nil {
+		return err
+	}
+	for i, f := range c.files {
+		var write func(io.Writer) error
+		switch {
+		case i < len(c.docs):
+			d := c.docs[i]
+			write = func(w io.Writer) error { return v.ReadDocument(d, prog.wrap(w)) }
+		case f.Path == bundle.CallsName:
+			write = func(w io.Writer) error { _, err := prog.wrap(w).Write(c.callsCSV); return err }
+		default:
+			write = func(w io.Writer) error { _, err := prog.wrap(w).Write(c.condCSV); return err }
+		}
+		if _, err := bw.Add(f, write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record stores the export and marks its request answered, in one
+// transaction. It returns the request as it was before (nil without one).
+func record(v *vault.Vault, rec *vault.Export) (*vault.Request, error) {
+	var before *vault.Request
+	err := v.Update(func(t *vault.Tx) error {
+		if err := t.Put(rec, vault.ActionExport, fmt.Sprintf("export of %d files", len(rec.Files))); err != nil {
+			return err
+		}
+		if rec.Request == "" {
+			return nil
+		}
+		r, err := t.Get(rec.Request)
+		if err != nil {
+			return fmt.Errorf("request %s: %w", rec.Request, err)
+		}
+		req, ok := r.(*vault.Request)
+		if !ok {
+			return fmt.Errorf("%s is a %s, not a request", rec.Request, r.RecordType())
+		}
+		before = req
+		answered := *req
+		answered.Answered = rec.ID
+		return t.Put(&answered, vault.ActionEdit, "answered by export "+rec.ID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record the export: %w: nothing was written", err)
+	}
+	return before, nil
+}
+
+// unrecord withdraws an export whose bundle could not be moved into place,
+// restoring the request it had marked answered. The history keeps both.
+func unrecord(v *vault.Vault, rec *vault.Export, before *vault.Request) error {
+	return v.Update(func(t *vault.Tx) error {
+		if err := t.Delete(rec.ID, "export withdrawn: the bundle could not be written"); err != nil {
+			return err
+		}
+		if before != nil {
+			return t.Put(before, vault.ActionEdit, "export "+rec.ID+" withdrawn")
+		}
+		return nil
+	})
+}
+
+// progress counts the content bytes written, reports them and stops the
+// export when its context is cancelled.
+type progress struct {
+	ctx   context.Context
+	fn    func(done, total int64)
+	total int64
+	done  int64
+}
+
+func (p *progress) wrap(w io.Writer) *progressWriter { return &progressWriter{p: p, w: w} }
+
+// progressWriter passes writes on, counting them, and stops when the
+// export is cancelled.
+type progressWriter struct {
+	p *progress
+	w io.Writer
+}
+
+// Write implements io.Writer.
+func (pw *progressWriter) Write(b []byte) (int, error) {
+	if err := pw.p.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("export interrupted: %w", err)
+	}
+	n, err := pw.w.Write(b)
+	pw.p.done += int64(n)
+	if pw.p.fn != nil {
+		pw.p.fn(pw.p.done, pw.p.total)
+	}
+	return n, err
+}
+
+// hashCounter hashes and counts the bytes of the bundle file.
+type hashCounter struct {
+	h hash.Hash
+	n int64
+}
+
+// Write implements io.Writer; it never fails.
+func (hc *hashCounter) Write(b []byte) (int, error) {
+	hc.h.Write(b)
+	hc.n += int64(len(b))
+	return len(b), nil
+}
