@@ -172,8 +172,10 @@ func Open(path string, o Options) (*DB, error) {
 	if _, err := StatVault(path); err != nil {
 		return nil, err
 	}
-	b, err := bolt.Open(path, 0o600, boltOptions(o))
+	b, err := OpenBolt(path, boltOptions(o))
 	switch {
+	case errors.Is(err, ErrDamaged):
+		return nil, err
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, ErrInUse
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
@@ -216,12 +218,12 @@ func (db *DB) Update(fn func(*Tx) error) error {
 	if db.readOnly {
 		return ErrReadOnly
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return Contain(func() error { return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) }) })
 }
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(*Tx) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return Contain(func() error { return db.bolt.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) }) })
 }
 
 // Tx is a transaction on the vault's buckets.

@@ -47,7 +47,6 @@ func newApp(e *env) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
 		},
-		CommandNotFound: func(c *cli.Context, name string) {},
 		Commands: []*cli.Command{
 			initCommand(e),
 			passwdCommand(e),
@@ -73,9 +72,14 @@ func setUsageErrors(cmds []*cli.Command) {
 // run executes the command line and returns the exit status.
 func run(args []string, e *env) int {
 	app := newApp(e)
+	var unknown string
+	app.CommandNotFound = func(_ *cli.Context, name string) { unknown = name }
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
+	}
+	if err == nil && unknown != "" {
+		err = unknownCommandError(app, unknown)
 	}
 	if err == nil {
 		return 0
@@ -144,6 +148,7 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 	if err != nil {
 		return nil, openError(path, err)
 	}
+	maintWarnRollback(e, v)
 	return v, nil
 }
 
@@ -166,4 +171,16 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return err
+}
+
+// unknownCommandError names a command that does not exist and the nearest ones.
+func unknownCommandError(app *cli.App, name string) error {
+	var names []string
+	for _, c := range app.Commands {
+		names = append(names, c.Names()...)
+	}
+	if near := vault.Nearest(name, names, 3); len(near) > 0 {
+		return usagef("unknown command %q (did you mean %s?)", name, strings.Join(near, ", "))
+	}
+	return usagef("unknown command %q: see 'vault --help'", name)
 }

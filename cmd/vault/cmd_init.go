@@ -122,7 +122,8 @@ func passwdCommand(e *env) *cli.Command {
 			if err != nil {
 				return openError(path, err)
 			}
-			defer v.Close()
+			maintWarnRollback(e, v)
+			defer maintCloseVault(e, v)
 			var kdf crypto.KDFParams
 			if c.IsSet("kdf-memory") || c.IsSet("kdf-time") {
 				if kdf, err = kdfFromFlags(c, e, v.KDF()); err != nil {

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+
+	"vault/vault"
+	"vault/vault/integrity"
+)
+
+// Rollback evidence for the CLI: after a vault is opened, maintWarnRollback
+// compares its generation with the last one seen (a state file under
+// $XDG_STATE_HOME/vault) and prints a one-line warning when it went
+// backwards; maintCloseVault records the generation now seen and closes the
+// vault. Problems with the state file itself are warnings: they never stop a
+// command.
+
+// maintWarnRollback prints "vault: warning: ..." when the vault's generation
+// went backwards or its history does not continue the one seen before.
+func maintWarnRollback(e *env, v *vault.Vault) {
+	dir, err := integrity.StateDir(e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vault: warning: %s\n", oneLine(err.Error()))
+		return
+	}
+	w, err := integrity.CheckRollback(dir, v)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vault: warning: cannot check for a rolled-back vault: %s (it is rewritten when this command ends)\n", oneLine(err.Error()))
+		return
+	}
+	if w != "" {
+		fmt.Fprintf(e.stderr, "vault: warning: %s\n", oneLine(w))
+	}
+}
+
+// maintCloseVault records the generation seen (while the vault's lock is
+// still held), then closes the vault.
+func maintCloseVault(e *env, v *vault.Vault) error {
+	if dir, err := integrity.StateDir(e.getenv); err == nil {
+		if err := integrity.RecordGeneration(dir, v); err != nil {
+			fmt.Fprintf(e.stderr, "vault: warning: %s: a rolled-back vault will not be noticed\n", oneLine(err.Error()))
+		}
+	}
+	return v.Close()
+}
