@@ -988,14 +988,9 @@ func TestCoreInUse(t *testing.T) {
 
 // TestCorePasswdLeavesNoOldSlot: after a passphrase change, the old
 // passphrase must not unlock the file, not even through the old key slot
-// left in a page bbolt freed but did not overwrite. It fails today (see the
-// report of issue 2: the old slot stays in a free page until the page is
-// reused; `vault passwd` should compact the file afterwards), so it is
-// skipped unless VAULT_KNOWN_DEFECTS=1.
+// left in a page bbolt freed but did not overwrite: ChangePassphrase
+// compacts the file so that no free page keeps it.
 func TestCorePasswdLeavesNoOldSlot(t *testing.T) {
-	if os.Getenv("VAULT_KNOWN_DEFECTS") != "1" {
-		t.Skip("known defect: the old key slot survives in a free bbolt page after passwd (set VAULT_KNOWN_DEFECTS=1 to run)")
-	}
 	path, _ := coreInit(t)
 	old := coreHeader(t, path).Slot(store.SlotPassphrase)
 	v := coreOpen(t, path, corePass)

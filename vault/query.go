@@ -76,8 +76,8 @@ func (v *Vault) Items(claimID string) ([]Record, error) {
 	return out, nil
 }
 
-// Nearest returns up to n candidates closest to s by edit distance, closest
-// first, among those close enough to be a plausible typo.
+// Nearest returns up to n candidates closest to s by edit distance, among
+// those close enough to be a plausible typo and all equally close.
 func Nearest(s string, candidates []string, n int) []string {
 	type scored struct {
 		name string
@@ -97,8 +97,9 @@ func Nearest(s string, candidates []string, n int) []string {
 		}
 		return best[i].name < best[j].name
 	})
+	// Only the closest are worth naming: "lst" suggests list, not get too.
 	var out []string
-	for i := 0; i < len(best) && i < n; i++ {
+	for i := 0; i < len(best) && i < n && best[i].d == best[0].d; i++ {
 		out = append(out, best[i].name)
 	}
 	return out

@@ -249,6 +249,9 @@ func (v *Vault) KDF() crypto.KDFParams { return v.header.Slot(store.SlotPassphra
 
 // ChangePassphrase rewraps the master key under a new passphrase in one
 // transaction; no data is re-encrypted and the old passphrase stops working.
+// The file is then compacted so that the old key slot is not left in a free
+// page. Copies of the file made before the change still open with the old
+// passphrase: the master key itself does not change.
 // kdf zero keeps the current parameters.
 func (v *Vault) ChangePassphrase(newPass []byte, kdf crypto.KDFParams) error {
 	if len(newPass) == 0 {
@@ -279,6 +282,12 @@ func (v *Vault) ChangePassphrase(newPass []byte, kdf crypto.KDFParams) error {
 		return fmt.Errorf("change passphrase: %w", err)
 	}
 	v.header = &h
+	// The old slot now sits in a page bbolt freed but did not overwrite:
+	// anyone with the old passphrase and a later copy of the file could
+	// still unwrap the master key. Rewriting the file leaves it out.
+	if _, err := v.db.Compact(); err != nil {
+		return fmt.Errorf("the passphrase was changed, but the old key slot may remain in the file's free space until 'vault compact' succeeds: %w", err)
+	}
 	return nil
 }
 

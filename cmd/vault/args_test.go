@@ -69,6 +69,7 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{"unknown flag is a usage error", []string{"vault", "--bogus"}, 2, "vault: flag provided but not defined: -bogus\n"},
 		{"extra argument is a usage error", []string{"vault", "passwd", "x"}, 2, "vault: passwd takes no arguments\n"},
+		{"unknown command is a usage error", []string{"vault", "lst"}, 2, "vault: unknown command \"lst\" (did you mean list?)\n"},
 		{"missing vault is an error", []string{"vault", "passwd", "--vault", "/nonexistent/v.db"}, 1, "vault: no vault at /nonexistent/v.db: create one with 'vault init' or give --vault PATH\n"},
 	}
 	for _, tt := range tests {
