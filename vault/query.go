@@ -36,7 +36,7 @@ func (v *Vault) ClaimByName(name string) (*Claim, error) {
 		}
 		names = append(names, c.Name)
 	}
-	msg := fmt.Sprintf("unknown claim %q", name)
+	msg := "unknown claim " + Quote(name)
 	if near := Nearest(name, names, 3); len(near) > 0 {
 		msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(near, ", "))
 	} else if len(names) == 0 {

@@ -156,11 +156,14 @@ func NormalizeID(s string) string {
 func (v *Vault) Resolve(prefix string, keep func(Record) bool) (Record, error) {
 	p := NormalizeID(prefix)
 	if len(p) < MinPrefix {
-		return nil, fmt.Errorf("ID %q is too short: give at least %d characters", prefix, MinPrefix)
+		return nil, fmt.Errorf("ID %s is too short: give at least %d characters", Quote(prefix), MinPrefix)
+	}
+	if len(p) > IDLength {
+		return nil, fmt.Errorf("%s is not a record ID: IDs have %d characters", Quote(prefix), IDLength)
 	}
 	for _, c := range p {
 		if !strings.ContainsRune(IDAlphabet, c) {
-			return nil, fmt.Errorf("%q is not a record ID: IDs use only the letters and digits %s", prefix, IDAlphabet)
+			return nil, fmt.Errorf("%s is not a record ID: IDs use only the letters and digits %s", Quote(prefix), IDAlphabet)
 		}
 	}
 	if err := v.load(); err != nil {
@@ -174,7 +177,7 @@ func (v *Vault) Resolve(prefix string, keep func(Record) bool) (Record, error) {
 	}
 	switch len(found) {
 	case 0:
-		return nil, fmt.Errorf("%w: no record has an ID starting with %q", ErrNotFound, p)
+		return nil, notFoundError(fmt.Sprintf("no record has an ID starting with %q (see 'vault list')", p))
 	case 1:
 		return v.cache.byID[found[0]], nil
 	}

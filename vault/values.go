@@ -25,7 +25,7 @@ func ParseDate(s string, now time.Time) (Date, error) {
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil || len(s) != len(DateLayout) {
-		return "", fmt.Errorf("bad date %q: expected YYYY-MM-DD (or today, yesterday)", s)
+		return "", fmt.Errorf("bad date %s: expected YYYY-MM-DD (or today, yesterday)", Quote(s))
 	}
 	return DateOf(t), nil
 }
@@ -56,11 +56,24 @@ type Cents int64
 const maxCents = 1_000_000_000_000
 
 // ParseAmount reads a decimal amount: "85", "85.5", "85.00", "1,250.00", with
-// an optional leading "$". More than two decimals is refused.
+// an optional leading "$". Commas may only separate thousands ("1,5" is
+// refused rather than read as 15); more than two decimals is refused.
 func ParseAmount(s string) (Cents, error) {
-	bad := fmt.Errorf("bad amount %q: expected a decimal number such as 85 or 85.00", s)
+	bad := fmt.Errorf("bad amount %s: expected a decimal number such as 85 or 85.00", Quote(s))
 	t := strings.TrimPrefix(strings.TrimSpace(s), "$")
-	t = strings.ReplaceAll(t, ",", "")
+	if strings.Contains(t, ",") {
+		whole, _, _ := strings.Cut(t, ".")
+		groups := strings.Split(whole, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, bad
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, bad
+			}
+		}
+		t = strings.ReplaceAll(t, ",", "")
+	}
 	if t == "" {
 		return 0, bad
 	}
@@ -88,7 +101,7 @@ func ParseAmount(s string) (Cents, error) {
 	f, _ := strconv.ParseInt(frac, 10, 64)
 	c := Cents(w*100 + f)
 	if c > maxCents {
-		return 0, fmt.Errorf("bad amount %q: too large", s)
+		return 0, fmt.Errorf("bad amount %s: too large", Quote(s))
 	}
 	return c, nil
 }

@@ -19,6 +19,9 @@ func reorderArgs(app *cli.App, args []string) ([]string, error) {
 	}
 	var global, path, flags, positional []string
 	globals := flagTable(app.Flags)
+	// Help belongs to the command it follows: `vault claim new --help`.
+	delete(globals, "help")
+	delete(globals, "h")
 	var cmd *cli.Command
 	cmds := app.Commands
 	rest := args[1:]

@@ -43,6 +43,9 @@ func TestReorderArgs(t *testing.T) {
 		{"dashed argument after a flag value", "get -o out -- -x", "get -o out -- -x"},
 		{"stdin dash is an argument", "get - -o x", "get -o x -"},
 		{"unknown flag is left for the parser", "get k3f9 --bogus", "get --bogus k3f9"},
+		{"help follows its command", "claim new --help", "claim new --help"},
+		{"help after an argument", "get k3f9 -h", "get -h k3f9"},
+		{"help alone", "--help", "--help"},
 		{"nothing", "", ""},
 	}
 	for _, tt := range tests {

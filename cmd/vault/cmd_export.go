@@ -142,7 +142,7 @@ func expClaimAndRequest(c *cli.Context, v *vault.Vault) (*vault.Claim, *vault.Re
 	var claim *vault.Claim
 	var err error
 	if name := strings.TrimSpace(c.String("claim")); name != "" {
-		if claim, err = recClaim(v, name); err != nil {
+		if claim, err = v.ClaimByName(name); err != nil {
 			return nil, nil, err
 		}
 	}

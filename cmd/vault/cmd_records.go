@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -140,19 +139,7 @@ func recClaimByFlag(c *cli.Context, v *vault.Vault) (*vault.Claim, error) {
 	if name == "" {
 		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
 	}
-	return recClaim(v, name)
-}
-
-// recClaim looks a claim up by name; the error suggests the nearest names.
-func recClaim(v *vault.Vault, name string) (*vault.Claim, error) {
-	if len(name) > recMaxValue {
-		return nil, fmt.Errorf("unknown claim %s (see 'vault claim list')", vault.Quote(name))
-	}
-	cl, err := v.ClaimByName(name)
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), vault.ErrNotFound.Error()+": "))
-	}
-	return cl, err
+	return v.ClaimByName(name)
 }
 
 // recClaimFilter returns the ID of the claim named by --claim, or "" when the
@@ -166,18 +153,6 @@ func recClaimFilter(c *cli.Context, v *vault.Vault) (string, error) {
 		return "", err
 	}
 	return cl.ID, nil
-}
-
-// recResolveID finds the record an ID (or unique prefix) names.
-func recResolveID(v *vault.Vault, id string, keep func(vault.Record) bool) (vault.Record, error) {
-	if len(id) > recMaxValue {
-		return nil, fmt.Errorf("%s is not a record ID: IDs have %d characters", vault.Quote(id), vault.IDLength)
-	}
-	r, err := v.Resolve(id, keep)
-	if errors.Is(err, vault.ErrNotFound) {
-		return nil, fmt.Errorf("%s (see 'vault list')", strings.TrimPrefix(err.Error(), vault.ErrNotFound.Error()+": "))
-	}
-	return r, err
 }
 
 // recWarn prints a warning on stderr.

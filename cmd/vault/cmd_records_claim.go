@@ -129,7 +129,7 @@ func recClaimSetCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaim(v, name)
+				cl, err := v.ClaimByName(name)
 				if err != nil {
 					return err
 				}
@@ -301,7 +301,7 @@ func recClaimShowCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				cl, err := recClaim(v, name)
+				cl, err := v.ClaimByName(name)
 				if err != nil {
 					return err
 				}

@@ -49,7 +49,7 @@ func recEditCommand(e *env) *cli.Command {
 				return recUsage("nothing to change: give the fields to change, such as --title T or --date D (see 'vault edit --help')")
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				r, err := recResolveID(v, id, nil)
+				r, err := v.Resolve(id, nil)
 				if err != nil {
 					return err
 				}
@@ -177,7 +177,7 @@ func recRmCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				r, err := recResolveID(v, id, nil)
+				r, err := v.Resolve(id, nil)
 				if err != nil {
 					return err
 				}

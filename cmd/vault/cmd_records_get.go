@@ -36,7 +36,7 @@ func recGetCommand(e *env) *cli.Command {
 				}
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := recResolveID(v, id, nil)
+				r, err := v.Resolve(id, nil)
 				if err != nil {
 					return err
 				}

@@ -221,7 +221,7 @@ func recShowCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := recResolveID(v, id, nil)
+				r, err := v.Resolve(id, nil)
 				if err != nil {
 					return err
 				}
