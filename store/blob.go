@@ -30,15 +30,8 @@ func (db *DB) NewBlobWriter(blob []byte, batchBytes int) *BlobWriter {
 }
 
 // Put queues a sealed chunk (copying it) and commits the batch when it is full.
+// The batch buffer grows with use, so a small document costs a small buffer.
 func (w *BlobWriter) Put(index uint64, sealed []byte) error {
-	if w.arena == nil {
-		w.arena = make([]byte, 0, w.limit+len(sealed))
-	}
-	if len(w.arena)+len(sealed) > cap(w.arena) {
-		if err := w.Flush(); err != nil {
-			return err
-		}
-	}
 	w.arena = append(w.arena, sealed...)
 	w.keys = append(w.keys, index)
 	w.ends = append(w.ends, len(w.arena))
