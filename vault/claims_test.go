@@ -117,8 +117,8 @@ func TestSetClaim(t *testing.T) {
 	if last.Action != ActionStatus || prev.Action != ActionEdit || !strings.Contains(prev.Note, "claim number") {
 		t.Errorf("history ends with %v %q, %v %q", prev.Action, prev.Note, last.Action, last.Note)
 	}
-	if !strings.Contains(string(prev.Before), `"status":"draft"`) {
-		t.Errorf("the edit does not keep what the claim was: %s", prev.Before)
+	if was, err := BeforeRecord(prev); err != nil || was.(*Claim).Status != "draft" {
+		t.Errorf("the edit does not keep what the claim was: %+v, %v", was, err)
 	}
 	// No change: nothing written.
 	n := historyLen(t, v)

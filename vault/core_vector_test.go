@@ -45,16 +45,16 @@ type coreVaultVector struct {
 type coreExpected struct {
 	Master    string                  `json:"master"`
 	Subkeys   map[string]string       `json:"subkeys"`   // records, documents, integrity, signing
-	State     string                  `json:"state"`     // plaintext JSON of meta/state
+	State     string                  `json:"state"`     // hex plaintext (CBOR) of meta/state
 	History   []coreHistoryVector     `json:"history"`   // in order
-	Records   map[string]string       `json:"records"`   // record ID -> plaintext JSON envelope
+	Records   map[string]string       `json:"records"`   // record ID -> hex plaintext: type, 0x00, CBOR fields
 	Documents map[string]coreDocument `json:"documents"` // record ID -> contents
 }
 
 type coreHistoryVector struct {
 	Seq       uint64 `json:"seq"`
-	Plaintext string `json:"plaintext"`
-	Chain     string `json:"chain"` // chain value after this entry
+	Plaintext string `json:"plaintext"` // hex CBOR
+	Chain     string `json:"chain"`     // chain value after this entry
 }
 
 type coreDocument struct {
@@ -194,7 +194,7 @@ func coreDecodeVaultVector(t *testing.T, vv coreVaultVector) coreExpected {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp.State = string(state)
+	exp.State = hex.EncodeToString(state)
 	// 4. The history and its chain.
 	chain := make([]byte, 32)
 	for i, kv := range vv.Buckets["history"] {
@@ -204,10 +204,10 @@ func coreDecodeVaultVector(t *testing.T, vv coreVaultVector) coreExpected {
 			t.Fatalf("history %d: %v", i, err)
 		}
 		chain = vault.ChainNext(keys.Integrity, chain, uint64(i), sealed)
-		exp.History = append(exp.History, coreHistoryVector{Seq: uint64(i), Plaintext: string(pt), Chain: hex.EncodeToString(chain)})
+		exp.History = append(exp.History, coreHistoryVector{Seq: uint64(i), Plaintext: hex.EncodeToString(pt), Chain: hex.EncodeToString(chain)})
 	}
-	var st vault.State
-	if err := json.Unmarshal(state, &st); err != nil {
+	st, err := vault.DecodeState(state)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if st.HistoryHead != hex.EncodeToString(chain) || st.HistoryLen != uint64(len(exp.History)) {
@@ -224,24 +224,14 @@ func coreDecodeVaultVector(t *testing.T, vv coreVaultVector) coreExpected {
 		if err != nil {
 			t.Fatalf("record %s: %v", id, err)
 		}
-		exp.Records[string(id)] = string(pt)
-		var env struct {
-			Type string          `json:"type"`
-			Data json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(pt, &env); err != nil {
+		exp.Records[string(id)] = hex.EncodeToString(pt)
+		r, err := vault.DecodeRecord(pt)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if env.Type != "document" {
+		d, ok := r.(*vault.Document)
+		if !ok {
 			continue
-		}
-		var d struct {
-			Blob   []byte `json:"blob"`
-			Chunks uint64 `json:"chunks"`
-			SHA256 string `json:"sha256"`
-		}
-		if err := json.Unmarshal(env.Data, &d); err != nil {
-			t.Fatal(err)
 		}
 		s, err := crypto.NewStream(keys.Documents, d.Blob)
 		if err != nil {

@@ -238,8 +238,8 @@ func TestUpdateItem(t *testing.T) {
 	}
 	h, _ := v.History()
 	last := h[len(h)-1]
-	if last.Action != ActionEdit || !strings.Contains(string(last.Before), `"title":"r"`) {
-		t.Errorf("history: %v %s", last.Action, last.Before)
+	if was, err := BeforeRecord(last); last.Action != ActionEdit || err != nil || was.(*Document).Title != "r" {
+		t.Errorf("history: %v %+v %v", last.Action, was, err)
 	}
 	n := historyLen(t, v)
 	if changed, err := v.UpdateItem(&d); err != nil || len(changed) != 0 || historyLen(t, v) != n {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -30,15 +29,15 @@ const (
 
 // HistoryEntry is one change, appended to the vault's hash-chained history.
 type HistoryEntry struct {
-	Seq        uint64          `json:"seq"`
-	At         time.Time       `json:"at"`
-	Action     Action          `json:"action"`
-	RecordID   string          `json:"record_id,omitempty"`
-	RecordType Type            `json:"record_type,omitempty"`
-	ClaimID    string          `json:"claim_id,omitempty"`
-	Note       string          `json:"note,omitempty"`
-	Before     json.RawMessage `json:"before,omitempty"`      // the record's plaintext before the change
-	RecordHash string          `json:"record_hash,omitempty"` // SHA-256 of the sealed record written
+	Seq        uint64    `json:"seq"`
+	At         time.Time `json:"at"`
+	Action     Action    `json:"action"`
+	RecordID   string    `json:"record_id,omitempty"`
+	RecordType Type      `json:"record_type,omitempty"`
+	ClaimID    string    `json:"claim_id,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	Before     []byte    `json:"before,omitempty"`      // the record's plaintext before the change (see BeforeRecord)
+	RecordHash string    `json:"record_hash,omitempty"` // SHA-256 of the sealed record written
 }
 
 // State is the vault's integrity state, sealed in the meta bucket and
@@ -61,7 +60,7 @@ func (v *Vault) openState(sealed []byte) (State, error) {
 	if err != nil {
 		return s, fmt.Errorf("%w: vault state", ErrTampered)
 	}
-	if err := json.Unmarshal(pt, &s); err != nil {
+	if err := unmarshal(pt, &s); err != nil {
 		return s, fmt.Errorf("%w: vault state: %v", ErrTampered, err)
 	}
 	return s, nil
@@ -231,7 +230,7 @@ func (t *Tx) commit() error {
 	for _, e := range t.entries {
 		e.Seq = s.HistoryLen
 		e.At = now
-		pt, err := json.Marshal(e)
+		pt, err := marshal(e)
 		if err != nil {
 			return fmt.Errorf("encode history: %w", err)
 		}
@@ -250,7 +249,7 @@ func (t *Tx) commit() error {
 	s.Generation++
 	s.HistoryHead = hex.EncodeToString(head)
 	s.Updated = now
-	pt, err := json.Marshal(s)
+	pt, err := marshal(s)
 	if err != nil {
 		return err
 	}
@@ -281,7 +280,7 @@ func (v *Vault) History() ([]HistoryEntry, error) {
 				return fmt.Errorf("%w: history entry %d", ErrTampered, n)
 			}
 			var e HistoryEntry
-			if err := json.Unmarshal(pt, &e); err != nil || e.Seq != n {
+			if err := unmarshal(pt, &e); err != nil || e.Seq != n {
 				return fmt.Errorf("%w: history entry %d is malformed", ErrTampered, n)
 			}
 			head = ChainNext(v.keys.Integrity, head, n, sealed)

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -49,8 +48,8 @@ func (w *verifier) checkHistory(st *store.Tx) error {
 			return nil
 		}
 		defer clear(pt)
-		var e vault.HistoryEntry
-		if err := json.Unmarshal(pt, &e); err != nil {
+		e, err := vault.DecodeHistoryEntry(pt)
+		if err != nil {
 			w.add(entrySubject(seq), "decrypts but does not parse (%v)", err)
 			broken = true
 			return nil

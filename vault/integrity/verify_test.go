@@ -2,7 +2,6 @@ package integrity
 
 import (
 	"bytes"
-	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -364,12 +363,5 @@ func sealRecord(t *testing.T, v *vault.Vault, r vault.Record) []byte {
 	return sealed
 }
 
-// encodeForTest builds a record's plaintext as the vault does: an envelope
-// of its type and fields.
-func encodeForTest(r vault.Record) ([]byte, error) {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(map[string]any{"type": r.RecordType(), "data": json.RawMessage(data)})
-}
+// encodeForTest builds a record's plaintext as the vault does.
+func encodeForTest(r vault.Record) ([]byte, error) { return vault.EncodeRecord(r) }
