@@ -40,7 +40,7 @@ func NewMasterKey() []byte { return RandomBytes(KeySize) }
 type Keys struct {
 	Records   []byte // seals records (XChaCha20-Poly1305)
 	Documents []byte // root of per-document stream keys
-	Integrity []byte // HMAC key of the history chain and the vault state
+	Integrity []byte // HMAC key of the history chain
 	Signing   []byte // 32-byte Ed25519 seed for signing export manifests
 }
 

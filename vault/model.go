@@ -239,7 +239,9 @@ func mustEncMode() cbor.EncMode {
 }
 
 func mustDecMode() cbor.DecMode {
-	m, err := cbor.DecOptions{DupMapKey: cbor.DupMapKeyEnforcedAPF, MaxNestedLevels: 16}.DecMode()
+	// Invalid UTF-8 in a text string is accepted when reading: the writer
+	// does not check it, and a record once written must stay readable.
+	m, err := cbor.DecOptions{DupMapKey: cbor.DupMapKeyEnforcedAPF, MaxNestedLevels: 16, UTF8: cbor.UTF8DecodeInvalid}.DecMode()
 	if err != nil {
 		panic(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
+	"strings"
 	"syscall"
 )
 
@@ -45,12 +45,18 @@ func checkDest(dest string, force bool) (string, error) {
 	return abs, nil
 }
 
-// tempPattern matches the temporary files of exports to dest: the
-// destination's name after a dot, then ".tmp-" and 16 hex digits. They are
-// never named like the destination, so an export killed midway leaves no
-// file that passes for the bundle.
-func tempPattern(dest string) *regexp.Regexp {
-	return regexp.MustCompile(`^\.` + regexp.QuoteMeta(filepath.Base(dest)) + `\.tmp-[0-9a-f]{16}$`)
+// isTempOf reports whether name is a temporary file of an export to dest:
+// the destination's name after a dot, then ".tmp-" and 16 hex digits. They
+// are never named like the destination, so an export killed midway leaves no
+// file that passes for the bundle. (File names need not be UTF-8: this
+// compares bytes.)
+func isTempOf(name, dest string) bool {
+	suffix, ok := strings.CutPrefix(name, "."+filepath.Base(dest)+".tmp-")
+	if !ok || len(suffix) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(suffix)
+	return err == nil && strings.ToLower(suffix) == suffix
 }
 
 // tempName returns a new temporary file name beside dest.
@@ -70,10 +76,9 @@ func removeStale(dest string) []string {
 	if err != nil {
 		return nil
 	}
-	re := tempPattern(dest)
 	var out []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && re.MatchString(e.Name()) {
+		if e.Type().IsRegular() && isTempOf(e.Name(), dest) {
 			if os.Remove(filepath.Join(dir, e.Name())) == nil {
 				out = append(out, e.Name())
 			}

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"vault/vault"
@@ -123,7 +124,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		return nil, fmt.Errorf("export interrupted: %w", err)
 	}
 
-	rec := &vault.Export{ID: id, Claim: p.Claim.ID, At: now.UTC(), Output: dest,
+	rec := &vault.Export{ID: id, Claim: p.Claim.ID, At: now.UTC(), Output: strings.ToValidUTF8(dest, "\uFFFD"),
 		BundleSHA256: hex.EncodeToString(sum.h.Sum(nil)), BundleSize: sum.n, Missing: m.Missing}
 	if p.Request != nil {
 		rec.Request = p.Request.ID
