@@ -133,6 +133,8 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		rec.Files = append(rec.Files, vault.ExportFile{Path: bf.Path, SHA256: bf.SHA256, Size: bf.Size, ID: bf.ID})
 	}
 	ms := sha256.Sum256(mb)
+	// The manifest is recorded too (last), though it is not one of the
+	// files the manifest lists: it is what the signature covers.
 	rec.Files = append(rec.Files, vault.ExportFile{Path: bundle.ManifestName, SHA256: hex.EncodeToString(ms[:]), Size: int64(len(mb))})
 	before, err := record(v, rec)
 	if err != nil {
@@ -234,7 +236,7 @@ func (c *contents) write(v *vault.Vault, bw *bundle.Writer, html []byte, prog *p
 func record(v *vault.Vault, rec *vault.Export) (*vault.Request, error) {
 	var before *vault.Request
 	err := v.Update(func(t *vault.Tx) error {
-		if err := t.Put(rec, vault.ActionExport, fmt.Sprintf("export of %d files", len(rec.Files))); err != nil {
+		if err := t.Put(rec, vault.ActionExport, fmt.Sprintf("export of %d files", len(rec.Files)-1)); err != nil {
 			return err
 		}
 		if rec.Request == "" {
