@@ -43,6 +43,11 @@ func (d Date) Time() time.Time {
 	return t
 }
 
+// Valid reports whether d is a well-formed calendar day (YYYY-MM-DD).
+func (d Date) Valid() bool {
+	return len(d) == len(DateLayout) && !d.Time().IsZero()
+}
+
 // AddDays returns the date n days later (earlier when n < 0).
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 

@@ -61,3 +61,11 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+func TestDateValid(t *testing.T) {
+	for d, want := range map[Date]bool{"2026-03-04": true, "2024-02-29": true, "2025-02-29": false, "": false, "2026-3-4": false, "today": false} {
+		if got := d.Valid(); got != want {
+			t.Errorf("Date(%q).Valid() = %v, want %v", d, got, want)
+		}
+	}
+}
