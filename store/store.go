@@ -96,7 +96,7 @@ func Create(path string, header []byte, init func(*Tx) error) error {
 	tmp.Close()
 	defer os.Remove(tmpName)
 	if err := os.Chmod(tmpName, 0o600); err != nil {
-		return err
+		return fmt.Errorf("create vault file: %w", err)
 	}
 	db, err := bolt.Open(tmpName, 0o600, boltOptions(Options{}))
 	if err != nil {

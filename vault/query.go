@@ -8,12 +8,11 @@ import (
 
 // Claims returns every claim, ordered by name.
 func (v *Vault) Claims() ([]*Claim, error) {
-	recs, err := v.Records()
-	if err != nil {
+	if err := v.load(); err != nil {
 		return nil, err
 	}
 	var out []*Claim
-	for _, r := range recs {
+	for _, r := range v.cache.byID {
 		if c, ok := r.(*Claim); ok {
 			out = append(out, c)
 		}
@@ -60,19 +59,16 @@ func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
 // condition notes, requests and exports; not the claim itself), ordered by
 // ID. An empty claimID means every claim.
 func (v *Vault) Items(claimID string) ([]Record, error) {
-	recs, err := v.Records()
-	if err != nil {
+	if err := v.load(); err != nil {
 		return nil, err
 	}
 	var out []Record
-	for _, r := range recs {
-		if r.RecordType() == TypeClaim {
-			continue
-		}
-		if claimID == "" || r.ClaimID() == claimID {
+	for _, r := range v.cache.byID {
+		if r.RecordType() != TypeClaim && (claimID == "" || r.ClaimID() == claimID) {
 			out = append(out, r)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].RecordID() < out[j].RecordID() })
 	return out, nil
 }
 

@@ -50,8 +50,7 @@ type Vault struct {
 	keys   *crypto.Keys
 	now    func() time.Time
 	state  State
-	// prevGeneration is the generation found when the vault was opened.
-	cache *recordCache
+	cache  *recordCache // every record, decrypted on first use
 }
 
 // InitOptions are the choices made once, when a vault is created.
@@ -91,16 +90,16 @@ func Init(path string, passphrase []byte, o InitOptions) (string, error) {
 		secret []byte
 	}{{store.SlotPassphrase, passphrase}, {store.SlotRecovery, codeBytes}} {
 		if err := setSlot(h, s.kind, s.secret, kdf, master); err != nil {
-			return "", err
+			return "", fmt.Errorf("create key slot: %w", err)
 		}
 	}
 	hb, err := h.MarshalBinary()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("encode header: %w", err)
 	}
 	keys, err := crypto.DeriveKeys(master)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("derive keys: %w", err)
 	}
 	defer keys.Wipe()
 	v := &Vault{header: h, keys: keys, now: now}
@@ -206,6 +205,7 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 	}
 	keys, err := crypto.DeriveKeys(master)
 	if err != nil {
+		clear(master)
 		return nil, err
 	}
 	now := o.Now
@@ -214,9 +214,11 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 	}
 	v := &Vault{db: db, header: h, master: master, keys: keys, now: now}
 	if sealedState == nil {
+		v.wipe()
 		return nil, fmt.Errorf("%w: the vault state is missing", ErrTampered)
 	}
 	if v.state, err = v.openState(sealedState); err != nil {
+		v.wipe()
 		return nil, err
 	}
 	return v, nil
@@ -224,9 +226,14 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 
 // Close locks the vault: it wipes the keys it holds and releases the file.
 func (v *Vault) Close() error {
+	v.wipe()
+	return v.db.Close()
+}
+
+// wipe overwrites the keys the vault holds.
+func (v *Vault) wipe() {
 	v.keys.Wipe()
 	clear(v.master)
-	return v.db.Close()
 }
 
 // ID returns the vault's random identifier (hex).

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"syscall"
 
@@ -22,9 +21,7 @@ func (e usageError) Error() string { return e.msg }
 // usagef returns a usage error (exit status 2).
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// Global flags: accepted anywhere on the command line (see reorderArgs).
-var globalFlagNames = []string{"vault", "passphrase-file"}
-
+// globalFlags are accepted anywhere on the command line (see reorderArgs).
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "vault", Usage: "the vault file (default $XDG_DATA_HOME/vault/vault.db)", EnvVars: []string{"VAULT_PATH"}},
@@ -105,8 +102,6 @@ func describe(err error) string {
 		return "wrong passphrase or recovery code"
 	case errors.Is(err, syscall.ENOSPC):
 		return "the disk is full: nothing was changed; free some space and try again"
-	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission) && strings.Contains(err.Error(), "vault file"):
-		return err.Error()
 	}
 	return err.Error()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,12 @@ func (e *env) defaultVaultPath() (string, error) {
 	return filepath.Join(home, ".local", "share", "vault", "vault.db"), nil
 }
 
+// maxSecretLine bounds the first line of a passphrase or recovery code file.
+const maxSecretLine = 4096
+
 // readSecretFile returns the first line of a file, without its line ending.
+// It reads into one fixed buffer, so no stray copy of the secret is left to
+// the garbage collector, and clears what it does not return.
 func readSecretFile(path, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -71,40 +77,25 @@ func readSecretFile(path, what string) ([]byte, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("read %s file: %s is a folder", what, path)
 	}
-	buf := make([]byte, 0, 256)
-	chunk := make([]byte, 256)
-	for len(buf) < 64*1024 {
-		n, err := f.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		if i := indexNewline(buf); i >= 0 {
-			buf = buf[:i]
-			break
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			clear(buf)
-			return nil, fmt.Errorf("read %s file: %w", what, unwrapPathError(err))
-		}
+	buf := make([]byte, maxSecretLine+1)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		clear(buf)
+		return nil, fmt.Errorf("read %s file: %w", what, unwrapPathError(err))
 	}
-	clear(chunk)
-	if len(buf) > 0 && buf[len(buf)-1] == '\r' {
-		buf = buf[:len(buf)-1]
+	line := buf[:n]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	} else if n > maxSecretLine {
+		clear(buf)
+		return nil, fmt.Errorf("the first line of the %s file %s is longer than %d bytes", what, path, maxSecretLine)
 	}
-	if len(buf) == 0 {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	clear(buf[len(line):])
+	if len(line) == 0 {
 		return nil, fmt.Errorf("the %s file %s is empty: its first line must hold the %s", what, path, what)
 	}
-	return buf, nil
-}
-
-func indexNewline(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
+	return line, nil
 }
 
 // unwrapPathError turns "open /x: no such file" into a short message that
