@@ -5,13 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -287,17 +287,18 @@ func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int6
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return 0, fmt.Errorf("the folder %s does not exist: create it first", dir)
 	}
-	tmp, err := os.CreateTemp(dir, ".vault-backup-*")
+	pattern := tempPattern(out, "vault-backup")
+	RemoveStaleTemps(out, pattern)
+	tmp, err := CreateTempBeside(out, pattern)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return 0, fmt.Errorf("create the backup file in %s: %w", dir, err)
+		return 0, fmt.Errorf("write the backup: %w", err)
 	}
+	// tmp stays open until the copy is placed: its lock tells another
+	// backup to the same file that it is not stale.
 	tmpName := tmp.Name()
 	placed := false
 	defer func() {
+		tmp.Close()
 		if !placed {
 			os.Remove(tmpName)
 		}
@@ -316,9 +317,6 @@ func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int6
 	if err == nil {
 		err = tmp.Sync()
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return 0, fmt.Errorf("write the backup: %w", err)
 	}
@@ -327,33 +325,27 @@ func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int6
 			return 0, err
 		}
 	}
-	if err := place(tmpName, out, force); err != nil {
-		return 0, err
+	if err := Place(tmpName, out, force); err != nil {
+		return 0, fmt.Errorf("place the backup: %w", err)
 	}
 	placed = true
-	return n, SyncDir(dir)
+	return n, nil
 }
 
-// place moves a finished temporary file to dst. Without force it links
-// (which refuses to replace a file that appeared meanwhile) and falls back
-// to rename on file systems without hard links.
-func place(tmp, dst string, force bool) error {
-	if !force {
-		err := os.Link(tmp, dst)
-		switch {
-		case err == nil:
-			return os.Remove(tmp)
-		case errors.Is(err, fs.ErrExist):
-			return fmt.Errorf("%s: %w", dst, ErrExists)
+// tempPattern names the temporary files of one kind of write to dst: a
+// hidden name that starts with dst's own (at most 100 bytes of it, so that
+// the whole fits in a file name) and cannot pass for a vault file. Only a
+// write to the same dst removes them when stale.
+func tempPattern(dst, kind string) string {
+	base := filepath.Base(dst)
+	if len(base) > 100 {
+		cut := 100
+		for cut > 0 && !utf8.RuneStart(base[cut]) {
+			cut--
 		}
-		if _, lerr := os.Lstat(dst); lerr == nil {
-			return fmt.Errorf("%s: %w", dst, ErrExists)
-		}
+		base = base[:cut]
 	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("place %s: %w", dst, err)
-	}
-	return nil
+	return "." + base + "." + kind + "-*"
 }
 
 // CompactResult reports the file's size before and after compaction.
@@ -373,27 +365,32 @@ func (db *DB) Compact() (CompactResult, error) {
 	if db.readOnly {
 		return res, ErrReadOnly
 	}
-	st, err := os.Stat(db.path)
+	// Compact the file a symbolic link names, and keep the link.
+	path, err := filepath.EvalSymlinks(db.path)
+	if err != nil {
+		return res, fmt.Errorf("compact: find the vault file: %w", err)
+	}
+	st, err := os.Stat(path)
 	if err != nil {
 		return res, fmt.Errorf("compact: %w", err)
 	}
 	res.Before = st.Size()
-	dir := filepath.Dir(db.path)
-	tmp, err := os.CreateTemp(dir, ".vault-compact-*")
+	// The vault is open for writing, so no other compaction of it runs: the
+	// temporary files of its earlier compactions are stale.
+	pattern := tempPattern(path, "vault-compact")
+	RemoveStaleTemps(path, pattern)
+	tmp, err := CreateTempBeside(path, pattern)
 	if err != nil {
-		return res, fmt.Errorf("compact: create temporary file: %w", err)
+		return res, fmt.Errorf("compact (nothing was changed): %w", err)
 	}
 	tmpName := tmp.Name()
-	tmp.Close()
+	tmp.Close() // bbolt opens it with its own (exclusive) lock
 	placed := false
 	defer func() {
 		if !placed {
 			os.Remove(tmpName)
 		}
 	}()
-	if err := os.Chmod(tmpName, 0o600); err != nil {
-		return res, fmt.Errorf("compact: %w", err)
-	}
 	var dst *bolt.DB
 	err = Contain(func() error {
 		var err error
@@ -424,14 +421,17 @@ func (db *DB) Compact() (CompactResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("compact (nothing was changed): %w", err)
 	}
-	if err := os.Rename(tmpName, db.path); err != nil {
-		return res, fmt.Errorf("compact (nothing was changed): replace the vault file: %w", err)
+	perr := Place(tmpName, path, true)
+	if perr != nil {
+		if _, err := os.Lstat(tmpName); err == nil {
+			return res, fmt.Errorf("compact (nothing was changed): %w", perr)
+		}
+		// Renamed, but the folder's sync failed: this handle must still
+		// move to the new file, or it would write to the old one.
+		perr = fmt.Errorf("compact: %w", perr)
 	}
 	placed = true
-	if err := SyncDir(dir); err != nil {
-		return res, err
-	}
-	if st, err := os.Stat(db.path); err == nil {
+	if st, err := os.Stat(path); err == nil {
 		res.After = st.Size()
 	}
 	nb, err := OpenBolt(db.path, boltOptions(Options{}))
@@ -440,7 +440,10 @@ func (db *DB) Compact() (CompactResult, error) {
 	}
 	old := db.bolt
 	db.bolt = nb
-	return res, old.Close()
+	if err := old.Close(); err != nil && perr == nil {
+		perr = fmt.Errorf("compacted, but closing the old file failed: %w", err)
+	}
+	return res, perr
 }
 
 // sameKeys compares the number of keys in every top-level bucket.

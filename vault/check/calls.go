@@ -27,7 +27,7 @@ func checkCallWithoutRef(f *facts) []Finding {
 // checkFollowUpOverdue: a call's follow-up date has passed (it is before
 // asOf) with nothing logged since the call (warning). See followedUp.
 func checkFollowUpOverdue(f *facts) []Finding {
-	if f.status() == statusClosed {
+	if f.status() == vault.StatusClosed {
 		return nil
 	}
 	var out []Finding
@@ -39,7 +39,7 @@ func checkFollowUpOverdue(f *facts) []Finding {
 			Severity: Warning,
 			Message: fmt.Sprintf("%s: its follow-up date %s has passed (%s) with nothing logged since: "+
 				"call again about what was promised and log it (vault log-call --claim %s --rep NAME --ref REF --summary S)",
-				callLabel(c), c.FollowUp, relative(f.asOf, c.FollowUp), f.name()),
+				callLabel(c), c.FollowUp, Relative(f.asOf, c.FollowUp), f.name()),
 			IDs: []string{c.ID},
 		})
 	}
@@ -51,7 +51,7 @@ func checkFollowUpOverdue(f *facts) []Finding {
 func (f *facts) openFollowUps() []*vault.Call {
 	var out []*vault.Call
 	for _, c := range f.calls {
-		if valid(c.FollowUp) && !f.followedUp(c) {
+		if c.FollowUp.Valid() && !f.followedUp(c) {
 			out = append(out, c)
 		}
 	}
@@ -73,7 +73,9 @@ func (f *facts) followedUp(c *vault.Call) bool {
 }
 
 // answerStatuses are the statuses an insurer's answer brings.
-var answerStatuses = map[string]bool{"pending": true, "approved": true, "paid": true, "denied": true, "closed": true}
+var answerStatuses = map[string]bool{
+	vault.StatusPending: true, vault.StatusApproved: true, vault.StatusPaid: true, vault.StatusDenied: true, vault.StatusClosed: true,
+}
 
 // lastAnswer returns the latest day of a change to an answer status or of
 // an EOB, denial or correspondence: the latest sign that the insurer answered. It is
@@ -84,12 +86,12 @@ func (f *facts) lastAnswer() vault.Date {
 	}
 	var last vault.Date
 	for _, s := range f.claim.StatusHistory {
-		if answerStatuses[s.Status] && valid(s.Date) && s.Date > last {
+		if answerStatuses[s.Status] && s.Date.Valid() && s.Date > last {
 			last = s.Date
 		}
 	}
-	for _, d := range f.docsOf(kindEOB, kindDenial, kindCorrespond) {
-		if valid(d.Date) && d.Date > last {
+	for _, d := range f.docsOf(vault.KindEOB, vault.KindDenial, vault.KindCorrespond) {
+		if d.Date.Valid() && d.Date > last {
 			last = d.Date
 		}
 	}

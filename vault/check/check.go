@@ -91,7 +91,11 @@ func Run(claim *vault.Claim, items []vault.Record, asOf vault.Date) []Finding {
 	if claim == nil {
 		return nil
 	}
-	f := newFacts(claim, items, asOf)
+	return newFacts(claim, items, asOf).run()
+}
+
+// run runs every check on the facts, in the order Run documents.
+func (f *facts) run() []Finding {
 	var out []Finding
 	for _, c := range checkers() {
 		for _, fd := range c.run(f) {

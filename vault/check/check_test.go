@@ -215,16 +215,21 @@ func TestVisitsExceeded(t *testing.T) {
 		{name: "at the limit", claim: func(c *vault.Claim) { c.Visits = intp(3) }},
 		{name: "no limit recorded", claim: func(c *vault.Claim) { c.Visits = nil }},
 		{name: "one too many", claim: func(c *vault.Claim) { c.Visits = intp(2) }, wants: []want{
-			{Error, []string{"rcp00003"}, []string{"3 visits have receipts but 2 are authorised: receipt 2026-03-18 (rcp00003) is beyond the limit", "vault claim set back-2026 --visits N"}},
+			{Error, []string{"rcp00003"}, []string{"3 receipts but 2 visits are authorised: receipt 2026-03-18 (rcp00003) is beyond the limit", "vault claim set back-2026 --visits N"}},
 		}},
 		{name: "one authorised", claim: func(c *vault.Claim) { c.Visits = intp(1) }, wants: []want{
-			{Error, []string{"rcp00002", "rcp00003"}, []string{"3 visits have receipts but 1 is authorised: receipt 2026-03-11 (rcp00002), receipt 2026-03-18 (rcp00003) are beyond"}},
+			{Error, []string{"rcp00002", "rcp00003"}, []string{"3 receipts but 1 visit is authorised: receipt 2026-03-11 (rcp00002), receipt 2026-03-18 (rcp00003) are beyond"}},
 		}},
 		{name: "none authorised", claim: func(c *vault.Claim) { c.Visits = intp(0) }, wants: []want{
-			{Error, []string{"rcp00001", "rcp00002", "rcp00003"}, []string{"3 visits have receipts but 0 are authorised", "are beyond the limit"}},
+			{Error, []string{"rcp00001", "rcp00002", "rcp00003"}, []string{"3 receipts but 0 visits are authorised", "are beyond the limit"}},
 		}},
-		{name: "two receipts of one day are one visit", claim: func(c *vault.Claim) { c.Visits = intp(3) }, items: func(it []vault.Record) []vault.Record {
+		{name: "two receipts of one day count twice", claim: func(c *vault.Claim) { c.Visits = intp(3) }, items: func(it []vault.Record) []vault.Record {
 			return with(it, receipt("rcp00009", "2026-03-11", 2000))
+		}, wants: []want{
+			{Error, []string{"rcp00003"}, []string{"4 receipts but 3 visits are authorised: receipt 2026-03-18 (rcp00003) is beyond the limit"}},
+		}},
+		{name: "a receipt without a valid date is not counted", claim: func(c *vault.Claim) { c.Visits = intp(3) }, items: func(it []vault.Record) []vault.Record {
+			return with(it, receipt("rcp00009", "2026-02-30", 2000))
 		}},
 	})
 }

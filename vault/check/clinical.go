@@ -8,16 +8,15 @@ import (
 
 // checkNoBeforeAfter: the claim lacks a condition note before treatment, or
 // one after it or in progress (warning). With both, an info finding gives
-// the change in pain score from the first "before" note that has one to the
-// latest "after" or "progress" note that has one; a change of 2 points or
-// 30% is clinically meaningful.
+// the change in pain score (see PainChangeOf); a change of 2 points or 30%
+// is clinically meaningful.
 func checkNoBeforeAfter(f *facts) []Finding {
 	var before, after []*vault.Condition
 	for _, c := range f.conds {
 		switch c.Phase {
-		case phaseBefore:
+		case vault.PhaseBefore:
 			before = append(before, c)
-		case phaseAfter, phaseProgress:
+		case vault.PhaseAfter, vault.PhaseProgress:
 			after = append(after, c)
 		}
 	}
@@ -45,39 +44,90 @@ func checkNoBeforeAfter(f *facts) []Finding {
 			IDs: f.claimIDs(),
 		}}
 	}
-	return []Finding{painChange(firstWithPain(before), lastWithPain(after), before[0], after[len(after)-1])}
+	return []Finding{painFinding(PainChangeOf(f.conds), before[0], after[len(after)-1])}
 }
 
-// firstWithPain returns the earliest note with a pain score, or nil.
-func firstWithPain(notes []*vault.Condition) *vault.Condition {
+// PainChange is the change in pain score over treatment: from the earliest
+// "before" note that has a score to the latest "after" or "progress" note
+// that has one (by date, then ID). It is the one calculation of it: the
+// no-before-after check reports it and index.html of a bundle shows it.
+type PainChange struct {
+	Before *vault.Condition // nil when no "before" note has a score
+	After  *vault.Condition // nil when no "after" or "progress" note has one
+}
+
+// PainChangeOf finds the notes of the change among notes, in any order.
+// Notes without a pain score or a phase the change does not use are
+// skipped.
+func PainChangeOf(notes []*vault.Condition) PainChange {
+	var p PainChange
+	earlier := func(a, b *vault.Condition) bool { return a.Date < b.Date || a.Date == b.Date && a.ID < b.ID }
 	for _, c := range notes {
-		if c.Pain != nil {
-			return c
+		if c == nil || c.Pain == nil {
+			continue
+		}
+		switch c.Phase {
+		case vault.PhaseBefore:
+			if p.Before == nil || earlier(c, p.Before) {
+				p.Before = c
+			}
+		case vault.PhaseAfter, vault.PhaseProgress:
+			if p.After == nil || earlier(p.After, c) {
+				p.After = c
+			}
 		}
 	}
-	return nil
+	return p
 }
 
-// lastWithPain returns the latest note with a pain score, or nil.
-func lastWithPain(notes []*vault.Condition) *vault.Condition {
-	for i := len(notes) - 1; i >= 0; i-- {
-		if notes[i].Pain != nil {
-			return notes[i]
-		}
+// Complete reports whether both notes were found, so that the change can
+// be shown.
+func (p PainChange) Complete() bool { return p.Before != nil && p.After != nil }
+
+// Points is the improvement in points: positive when the pain went down,
+// negative when it went up; 0 when the change is not Complete.
+func (p PainChange) Points() int {
+	if !p.Complete() {
+		return 0
 	}
-	return nil
+	return *p.Before.Pain - *p.After.Pain
 }
 
-// painChange describes the change in pain score between two notes, or says
-// that a score is missing (b0 and a0 name the notes then).
-func painChange(b, a, b0, a0 *vault.Condition) Finding {
-	if b == nil || a == nil {
+// Verdict says what the change means: "no change", "1 point worse", "4
+// points better (57%), a clinically meaningful change (2 points or 30%)";
+// "" when the change is not Complete.
+func (p PainChange) Verdict() string {
+	if !p.Complete() {
+		return ""
+	}
+	from, diff := *p.Before.Pain, p.Points()
+	switch {
+	case diff == 0:
+		return "no change"
+	case diff < 0:
+		return fmt.Sprintf("%d %s worse", -diff, plural(-diff, "point", "points"))
+	}
+	what := fmt.Sprintf("%d %s better", diff, plural(diff, "point", "points"))
+	if from > 0 {
+		what += fmt.Sprintf(" (%d%%)", diff*100/from)
+	}
+	if diff >= 2 || diff*100 >= 30*from {
+		return what + ", a clinically meaningful change (2 points or 30%)"
+	}
+	return what + ", less than a clinically meaningful change (2 points or 30%)"
+}
+
+// painFinding describes the change in pain score, or says that a score is
+// missing (b0 and a0, the first before and last after note, are named
+// then).
+func painFinding(p PainChange, b0, a0 *vault.Condition) Finding {
+	if !p.Complete() {
 		var ids []string
 		which := "before or after"
 		switch {
-		case b == nil && a == nil:
+		case p.Before == nil && p.After == nil:
 			ids = []string{b0.ID, a0.ID}
-		case b == nil:
+		case p.Before == nil:
 			which, ids = "before", []string{b0.ID}
 		default:
 			which, ids = "after or progress", []string{a0.ID}
@@ -88,25 +138,7 @@ func painChange(b, a, b0, a0 *vault.Condition) Finding {
 			IDs:      ids,
 		}
 	}
-	from, to := *b.Pain, *a.Pain
-	diff := from - to // improvement in points
-	head := fmt.Sprintf("pain %d/10 before (%s, %s) and %d/10 %s (%s, %s)", from, b.Date, b.ID, to, a.Phase, a.Date, a.ID)
-	var what string
-	switch {
-	case diff == 0:
-		what = "no change"
-	case diff < 0:
-		what = fmt.Sprintf("%d %s worse", -diff, plural(-diff, "point", "points"))
-	default:
-		what = fmt.Sprintf("%d %s better", diff, plural(diff, "point", "points"))
-		if from > 0 {
-			what += fmt.Sprintf(" (%d%%)", diff*100/from)
-		}
-		if diff >= 2 || diff*100 >= 30*from {
-			what += ", a clinically meaningful change (2 points or 30%)"
-		} else {
-			what += ", less than a clinically meaningful change (2 points or 30%)"
-		}
-	}
-	return Finding{Severity: Info, Message: head + ": " + what, IDs: []string{b.ID, a.ID}}
+	b, a := p.Before, p.After
+	head := fmt.Sprintf("pain %d/10 before (%s, %s) and %d/10 %s (%s, %s)", *b.Pain, b.Date, b.ID, *a.Pain, a.Phase, a.Date, a.ID)
+	return Finding{Severity: Info, Message: head + ": " + p.Verdict(), IDs: []string{b.ID, a.ID}}
 }

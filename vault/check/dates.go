@@ -16,15 +16,10 @@ const (
 	defaultFilingLimitDays = 365
 	// appealDays is the internal appeal window after a denial (ACA/ERISA).
 	appealDays = 180
-	// requestAnswerDays is the time a patient gets to answer a request for
+	// RequestAnswerDays is the time a patient gets to answer a request for
 	// information when the letter gives no due date.
-	requestAnswerDays = 45
+	RequestAnswerDays = 45
 )
-
-// valid reports whether d is a well-formed calendar day.
-func valid(d vault.Date) bool {
-	return len(d) == len(vault.DateLayout) && !d.Time().IsZero()
-}
 
 // daysBetween returns the number of days from a to b (negative when b is
 // earlier). Both must be valid.
@@ -39,18 +34,21 @@ func daysBetween(a, b vault.Date) int {
 // a letter of 2024-02-29 is valid through 2025-02-28, and one of 2023-03-01
 // through 2024-02-29.
 func ValidThrough(d *vault.Document) vault.Date {
-	if valid(d.ValidUntil) {
+	if d.ValidUntil.Valid() {
 		return d.ValidUntil
 	}
-	if !valid(d.Date) {
+	if !d.Date.Valid() {
 		return ""
 	}
 	return vault.DateOf(d.Date.Time().AddDate(1, 0, -1))
 }
 
-// relative says when a day is as seen from asOf: "today", "in 3 days",
-// "2 days ago".
-func relative(asOf, d vault.Date) string {
+// Relative says when a day is as seen from asOf: "today", "tomorrow",
+// "in 3 days", "yesterday", "2 days ago"; "" when either is not a valid day.
+func Relative(asOf, d vault.Date) string {
+	if !asOf.Valid() || !d.Valid() {
+		return ""
+	}
 	n := daysBetween(asOf, d)
 	switch {
 	case n == 0:

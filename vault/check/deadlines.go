@@ -32,9 +32,13 @@ func NextDeadline(claim *vault.Claim, items []vault.Record, asOf vault.Date) *De
 	if claim == nil {
 		return nil
 	}
-	f := newFacts(claim, items, asOf)
+	return newFacts(claim, items, asOf).nextDeadline()
+}
+
+// nextDeadline is NextDeadline of the facts.
+func (f *facts) nextDeadline() *Deadline {
 	var all []Deadline
-	if a, ok := f.appealDue(); ok && valid(a.due) {
+	if a, ok := f.appealDue(); ok && a.due.Valid() {
 		all = append(all, Deadline{a.due, WhatAppeal})
 	}
 	if fl, ok := f.filingDue(); ok {
@@ -43,7 +47,7 @@ func NextDeadline(claim *vault.Claim, items []vault.Record, asOf vault.Date) *De
 	for _, r := range f.openRequests() {
 		all = append(all, Deadline{r.due, WhatRequest})
 	}
-	if f.status() != statusClosed {
+	if f.status() != vault.StatusClosed {
 		for _, c := range f.openFollowUps() {
 			all = append(all, Deadline{c.FollowUp, WhatFollowUp})
 		}
@@ -68,13 +72,13 @@ type filing struct {
 // a receipt or clinical note. ok is false when the claim has been submitted
 // or has no date of service yet.
 func (f *facts) filingDue() (fl filing, ok bool) {
-	if f.status() != statusDraft {
+	if f.status() != vault.StatusDraft {
 		return fl, false
 	}
 	// Documents are in date order; on the same day a receipt is named
 	// rather than a note.
-	for _, d := range slices.Concat(f.receipts(), f.docsOf(kindClinicalNote)) {
-		if valid(d.Date) && (fl.first == nil || d.Date < fl.first.Date) {
+	for _, d := range slices.Concat(f.receipts(), f.docsOf(vault.KindClinicalNote)) {
+		if d.Date.Valid() && (fl.first == nil || d.Date < fl.first.Date) {
 			fl.first = d
 		}
 	}
@@ -110,11 +114,11 @@ func checkFilingDeadline(f *facts) []Finding {
 	if sev == Error {
 		msg = fmt.Sprintf("%s ended on %s (%s): submit it now and ask the insurer for a late-filing exception, "+
 			"with proof of any earlier submission; then record it (vault claim set %s --status submitted)",
-			head, fl.due, relative(f.asOf, fl.due), f.name())
+			head, fl.due, Relative(f.asOf, fl.due), f.name())
 	} else {
 		msg = fmt.Sprintf("%s ends on %s (%s): submit the claim, then record it (vault claim set %s --status submitted); "+
 			"if your plan allows longer, record its limit (--filing-limit DAYS)",
-			head, fl.due, relative(f.asOf, fl.due), f.name())
+			head, fl.due, Relative(f.asOf, fl.due), f.name())
 	}
 	return []Finding{{Severity: sev, Message: msg, IDs: f.claimIDs(fl.first.ID)}}
 }
@@ -130,16 +134,16 @@ type appeal struct {
 // set from the denial letter, else 180 days after the denial date (that of
 // the latest "denied" status change). ok is false unless the claim is denied.
 func (f *facts) appealDue() (a appeal, ok bool) {
-	if f.status() != statusDenied {
+	if f.status() != vault.StatusDenied {
 		return a, false
 	}
 	for _, s := range f.claim.StatusHistory {
-		if s.Status == statusDenied && valid(s.Date) && s.Date >= a.denied {
+		if s.Status == vault.StatusDenied && s.Date.Valid() && s.Date >= a.denied {
 			a.denied = s.Date
 		}
 	}
 	switch {
-	case valid(f.claim.AppealBy):
+	case f.claim.AppealBy.Valid():
 		a.due, a.fromLetter = f.claim.AppealBy, true
 	case a.denied != "":
 		a.due = a.denied.AddDays(appealDays)
@@ -173,11 +177,11 @@ func checkAppealDeadline(f *facts) []Finding {
 	var msg string
 	if sev == Error {
 		msg = fmt.Sprintf("the internal appeal was due on %s (%s; %s): ask the insurer whether it accepts a late appeal for good cause, "+
-			"and keep the call's reference", a.due, relative(f.asOf, a.due), basis)
+			"and keep the call's reference", a.due, Relative(f.asOf, a.due), basis)
 	} else {
 		msg = fmt.Sprintf("the internal appeal is due on %s (%s; %s): send the appeal letter with the denial, the LMN and the session notes, "+
 			"add it (vault add --claim %s --kind appeal FILE) and record it (vault claim set %s --status appealed)",
-			a.due, relative(f.asOf, a.due), basis, f.name(), f.name())
+			a.due, Relative(f.asOf, a.due), basis, f.name(), f.name())
 	}
 	return []Finding{{Severity: sev, Message: msg, IDs: f.claimIDs()}}
 }
@@ -191,28 +195,18 @@ type openRequest struct {
 
 // openRequests returns the requests of a claim that no export has answered
 // and that have a due date (or a received date, from which the default 45
-// days run), soonest first. A closed claim has none.
+// days run), soonest first; StateOfRequest decides. A closed claim has none.
 func (f *facts) openRequests() []openRequest {
-	if f.status() == statusClosed {
+	if f.status() == vault.StatusClosed {
 		return nil
-	}
-	answered := map[string]bool{}
-	for _, e := range f.exports {
-		if e.Request != "" {
-			answered[e.Request] = true
-		}
 	}
 	var out []openRequest
 	for _, r := range f.requests {
-		if r.Answered != "" || answered[r.ID] {
+		s := StateOfRequest(r, f.exports, f.asOf)
+		if s.AnsweredBy != "" || s.Due == "" {
 			continue
 		}
-		switch {
-		case valid(r.Due):
-			out = append(out, openRequest{req: r, due: r.Due})
-		case valid(r.Received):
-			out = append(out, openRequest{req: r, due: r.Received.AddDays(requestAnswerDays), defaulted: true})
-		}
+		out = append(out, openRequest{req: r, due: s.Due, defaulted: s.Defaulted})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].due < out[j].due })
 	return out
@@ -228,12 +222,12 @@ func checkRequestDue(f *facts) []Finding {
 			continue
 		}
 		label := "request " + o.req.ID
-		if valid(o.req.Received) {
+		if o.req.Received.Valid() {
 			label = fmt.Sprintf("request of %s (%s)", o.req.Received, o.req.ID)
 		}
-		when := relative(f.asOf, o.due)
+		when := Relative(f.asOf, o.due)
 		if o.defaulted {
-			when += fmt.Sprintf("; %d days from its receipt, as no due date is recorded", requestAnswerDays)
+			when += fmt.Sprintf("; %d days from its receipt, as no due date is recorded", RequestAnswerDays)
 		}
 		export := fmt.Sprintf("vault export --claim %s --request %s -o OUT.zip", f.name(), o.req.ID)
 		var msg string

@@ -52,7 +52,7 @@ func TestDayArithmetic(t *testing.T) {
 		{"2026-03-04", defaultFilingLimitDays, "2027-03-04"},
 		{"2023-03-01", defaultFilingLimitDays, "2024-02-29"}, // a leap year: 365 days fall short of the anniversary
 		{"2024-02-29", defaultFilingLimitDays, "2025-02-28"},
-		{"2026-04-01", requestAnswerDays, "2026-05-16"},
+		{"2026-04-01", RequestAnswerDays, "2026-05-16"},
 		{"2026-03-01", -1, "2026-02-28"},
 	}
 	for _, tc := range tests {
@@ -69,10 +69,11 @@ func TestRelative(t *testing.T) {
 	tests := map[string]string{
 		"2026-05-01": "today", "2026-05-02": "tomorrow", "2026-04-30": "yesterday",
 		"2026-05-31": "in 30 days", "2026-04-01": "30 days ago",
+		"": "", "2026-02-30": "", "20260501": "",
 	}
 	for d, want := range tests {
-		if got := relative(asOf, day(d)); got != want {
-			t.Errorf("relative(%s) = %q, want %q", d, got, want)
+		if got := Relative(asOf, day(d)); got != want {
+			t.Errorf("Relative(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // coverageKinds are the documents that order the treatment: a receipt's
 // date of service must fall within one of them.
-var coverageKinds = []string{kindReferral, kindPrescription, kindLMN}
+var coverageKinds = []string{vault.KindReferral, vault.KindPrescription, vault.KindLMN}
 
 // checkNoReferral: the claim has no referral, prescription or letter of
 // medical necessity at all (error).
@@ -33,7 +33,7 @@ func checkNoReferral(f *facts) []Finding {
 func checkLMNExpired(f *facts) []Finding {
 	var cover []*vault.Document
 	for _, d := range f.docsOf(coverageKinds...) {
-		if valid(d.Date) {
+		if d.Date.Valid() {
 			cover = append(cover, d)
 		}
 	}
@@ -81,7 +81,7 @@ func checkLMNExpired(f *facts) []Finding {
 // note of the same day (warning).
 func checkReceiptWithoutNote(f *facts) []Finding {
 	notes := map[vault.Date]bool{}
-	for _, d := range f.docsOf(kindClinicalNote) {
+	for _, d := range f.docsOf(vault.KindClinicalNote) {
 		notes[d.Date] = true
 	}
 	var out []Finding
@@ -101,7 +101,7 @@ func checkReceiptWithoutNote(f *facts) []Finding {
 // checkMissingAmount: a receipt with no amount (warning).
 func checkMissingAmount(f *facts) []Finding {
 	var out []Finding
-	for _, r := range f.docsOf(kindReceipt) {
+	for _, r := range f.docsOf(vault.KindReceipt) {
 		if r.Amount != nil {
 			continue
 		}
@@ -114,37 +114,29 @@ func checkMissingAmount(f *facts) []Finding {
 	return out
 }
 
-// checkVisitsExceeded: more visits with receipts than the claim's authorised
-// visits (error). A visit is a day of service: two receipts of the same day
-// count once. The finding names the receipts of the days beyond the limit.
+// checkVisitsExceeded: more receipts than the claim's authorised visits
+// (error). Every receipt counts as a visit, as the issue states it: two
+// receipts of the same day count twice (record one receipt per visit). The
+// finding names the receipts beyond the limit, in date order.
 func checkVisitsExceeded(f *facts) []Finding {
 	if f.claim.Visits == nil {
 		return nil
 	}
-	limit := *f.claim.Visits
-	var days []vault.Date
-	byDay := map[vault.Date][]*vault.Document{}
-	for _, r := range f.receipts() {
-		if len(byDay[r.Date]) == 0 {
-			days = append(days, r.Date)
-		}
-		byDay[r.Date] = append(byDay[r.Date], r)
-	}
-	if len(days) <= limit {
+	limit := max(*f.claim.Visits, 0)
+	receipts := f.receipts()
+	if len(receipts) <= limit {
 		return nil
 	}
 	var ids, labels []string
-	for _, day := range days[max(limit, 0):] {
-		for _, r := range byDay[day] {
-			ids = append(ids, r.ID)
-			labels = append(labels, docLabel(r))
-		}
+	for _, r := range receipts[limit:] {
+		ids = append(ids, r.ID)
+		labels = append(labels, docLabel(r))
 	}
 	return []Finding{{
 		Severity: Error,
-		Message: fmt.Sprintf("%d visits have receipts but %d %s authorised: %s %s beyond the limit; "+
+		Message: fmt.Sprintf("%d receipts but %d %s authorised: %s %s beyond the limit; "+
 			"ask the insurer to authorise more visits (log the call), then record the new number (vault claim set %s --visits N)",
-			len(days), limit, plural(limit, "is", "are"), strings.Join(labels, ", "), plural(len(labels), "is", "are"), f.name()),
+			len(receipts), limit, plural(limit, "visit is", "visits are"), strings.Join(labels, ", "), plural(len(labels), "is", "are"), f.name()),
 		IDs: ids,
 	}}
 }

@@ -7,27 +7,6 @@ import (
 	"vault/vault"
 )
 
-// Document kinds and statuses the checks look at. They mirror the names in
-// package vault, which are a contract of the command line.
-const (
-	kindReferral     = "referral"
-	kindPrescription = "prescription"
-	kindLMN          = "lmn"
-	kindReceipt      = "receipt"
-	kindClinicalNote = "clinical-note"
-	kindEOB          = "eob"
-	kindDenial       = "denial"
-	kindCorrespond   = "correspondence"
-
-	statusDraft  = "draft"
-	statusDenied = "denied"
-	statusClosed = "closed"
-
-	phaseBefore   = "before"
-	phaseAfter    = "after"
-	phaseProgress = "progress"
-)
-
 // facts is a claim's items sorted out by type, in date order, for the checks.
 type facts struct {
 	claim    *vault.Claim
@@ -100,8 +79,8 @@ func (f *facts) docsOf(kinds ...string) []*vault.Document {
 // receipts returns the receipts with a valid date of service, in date order.
 func (f *facts) receipts() []*vault.Document {
 	var out []*vault.Document
-	for _, d := range f.docsOf(kindReceipt) {
-		if valid(d.Date) {
+	for _, d := range f.docsOf(vault.KindReceipt) {
+		if d.Date.Valid() {
 			out = append(out, d)
 		}
 	}
@@ -113,7 +92,7 @@ func (f *facts) status() string {
 	if s := strings.TrimSpace(f.claim.Status); s != "" {
 		return s
 	}
-	return statusDraft
+	return vault.StatusDraft
 }
 
 // name is the claim's name, for the commands suggested in messages.
@@ -127,7 +106,7 @@ func (f *facts) claimIDs(more ...string) []string {
 // docLabel names a document in a message: "receipt 2026-03-11 (k3f9q2)".
 func docLabel(d *vault.Document) string {
 	kind := d.Kind
-	if kind == kindLMN {
+	if kind == vault.KindLMN {
 		kind = "LMN"
 	}
 	return kind + " " + string(d.Date) + " (" + d.ID + ")"

@@ -19,25 +19,20 @@ type Summary struct {
 	Warnings   int
 }
 
-// Summarize runs the checks on a claim and counts its items as of a day.
+// Summarize runs the checks on a claim, finds its next deadline and counts
+// its items as of a day; items of other claims are ignored. It sorts the
+// claim's items once for all of that: `vault check` and `vault status` call
+// it rather than Run and NextDeadline.
 func Summarize(claim *vault.Claim, items []vault.Record, asOf vault.Date) Summary {
 	s := Summary{Claim: claim}
-	for _, r := range items {
-		if r == nil || claim == nil || r.ClaimID() != claim.ID {
-			continue
-		}
-		switch r.(type) {
-		case *vault.Document:
-			s.Documents++
-		case *vault.Call:
-			s.Calls++
-		case *vault.Condition:
-			s.Conditions++
-		}
+	if claim == nil {
+		return s
 	}
-	s.Findings = Run(claim, items, asOf)
+	f := newFacts(claim, items, asOf)
+	s.Documents, s.Calls, s.Conditions = len(f.docs), len(f.calls), len(f.conds)
+	s.Findings = f.run()
 	s.Errors, s.Warnings, _ = Count(s.Findings)
-	s.Next = NextDeadline(claim, items, asOf)
+	s.Next = f.nextDeadline()
 	return s
 }
 

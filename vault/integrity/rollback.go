@@ -126,7 +126,9 @@ func LoadSeen(dir, vaultID string) (s Seen, ok bool, err error) {
 }
 
 // SaveSeen writes the state file of a vault atomically (a temporary file in
-// the same folder, synced, renamed), mode 0600 in a folder of mode 0700.
+// the same folder, synced, renamed over it, the folder synced), mode 0600 in
+// a folder of mode 0700. Temporary files that an earlier process killed
+// while writing the same state file left are removed first.
 func SaveSeen(dir string, s Seen) error {
 	p, err := statePath(dir, s.VaultID)
 	if err != nil {
@@ -134,12 +136,14 @@ func SaveSeen(dir string, s Seen) error {
 	}
 	b, err := s.Marshal()
 	if err != nil {
-		return err
+		return fmt.Errorf("write the rollback state file: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create the rollback state folder: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+s.VaultID+".*")
+	pattern := "." + s.VaultID + ".json.tmp-*"
+	store.RemoveStaleTemps(p, pattern)
+	tmp, err := store.CreateTempBeside(p, pattern)
 	if err != nil {
 		return fmt.Errorf("write the rollback state file: %w", err)
 	}
@@ -148,17 +152,15 @@ func SaveSeen(dir string, s Seen) error {
 	if err == nil {
 		err = tmp.Sync()
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = os.Rename(tmpName, p)
+		err = store.Place(tmpName, p, true)
 	}
+	tmp.Close()
 	if err != nil {
 		os.Remove(tmpName)
-		return fmt.Errorf("write the rollback state file: %w", err)
+		return fmt.Errorf("write the rollback state file %s: %w", p, err)
 	}
-	return store.SyncDir(dir)
+	return nil
 }
 
 // seenNow describes the vault as it is now.
