@@ -266,9 +266,12 @@ func touchAll(tx *bolt.Tx) error {
 // vault stays open for reading: the copy is one read transaction's pages
 // (bbolt's Tx.WriteTo), written to a temporary file (mode 0600) in out's
 // folder and synced. check, when not nil, is given the temporary file's
-// path and may refuse it; only then is the copy renamed into place and the
-// folder synced. An existing out is refused unless force is set; out may
-// never be the vault file itself. It returns the copy's size.
+// path (it may open it read-only) and may refuse it; only then is the copy
+// moved into place (Place) and the folder synced. An existing out is refused
+// unless force is set, even one that appears while the copy is written; out
+// may never be the vault file itself. Temporary files that earlier backups
+// to out left when they were killed are removed first. It returns the
+// copy's size.
 func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int64, error) {
 	dir := filepath.Dir(out)
 	if st, err := os.Stat(out); err == nil {
@@ -359,7 +362,10 @@ type CompactResult struct {
 // over the original and syncs the folder. The space of removed documents
 // returns to the file system and their old ciphertext is no longer in the
 // file. The handle must be writable (so no other process holds the vault);
-// afterwards it refers to the new file.
+// afterwards it refers to the new file. A vault opened through a symbolic
+// link is compacted where the link points, and the link stays. Temporary
+// files that earlier compactions of this vault left when they were killed
+// are removed first.
 func (db *DB) Compact() (CompactResult, error) {
 	var res CompactResult
 	if db.readOnly {
@@ -395,9 +401,12 @@ func (db *DB) Compact() (CompactResult, error) {
 	err = Contain(func() error {
 		var err error
 		if dst, err = bolt.Open(tmpName, 0o600, boltOptions(Options{})); err != nil {
-			return err
+			return fmt.Errorf("open the compacted copy: %w", err)
 		}
-		return bolt.Compact(dst, db.bolt, compactTxBytes)
+		if err := bolt.Compact(dst, db.bolt, compactTxBytes); err != nil {
+			return fmt.Errorf("copy the vault's keys: %w", err)
+		}
+		return nil
 	})
 	if err == nil {
 		err = sameKeys(db.bolt, dst)
@@ -411,8 +420,8 @@ func (db *DB) Compact() (CompactResult, error) {
 		})
 	}
 	if dst != nil {
-		if cerr := dst.Close(); err == nil {
-			err = cerr
+		if cerr := dst.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close the compacted copy: %w", cerr)
 		}
 	}
 	if err == nil {
@@ -460,11 +469,11 @@ func sameKeys(a, b *bolt.DB) error {
 	}
 	ca, err := count(a)
 	if err != nil {
-		return err
+		return fmt.Errorf("count the vault's keys: %w", err)
 	}
 	cb, err := count(b)
 	if err != nil {
-		return err
+		return fmt.Errorf("count the compacted copy's keys: %w", err)
 	}
 	if len(ca) != len(cb) {
 		return fmt.Errorf("the compacted copy has %d buckets, the vault %d", len(cb), len(ca))
@@ -477,19 +486,21 @@ func sameKeys(a, b *bolt.DB) error {
 	return nil
 }
 
+// syncFile flushes a file written by another handle (bbolt's) to the disk.
+// A file system that cannot sync (EINVAL) is not an error.
 func syncFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("sync the compacted copy: %w", err)
 	}
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if errors.Is(err, syscall.EINVAL) {
-		return nil
+	if err != nil && !errors.Is(err, syscall.EINVAL) {
+		return fmt.Errorf("sync the compacted copy: %w", err)
 	}
-	return err
+	return nil
 }
 
 // ForEachBlobChunk calls fn for every chunk stored under a blob ID, in index

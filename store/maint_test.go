@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -323,6 +324,105 @@ func TestCompactKeepsPendingAndRefusesReadOnly(t *testing.T) {
 	if _, err := r.Store().Compact(); !errors.Is(err, store.ErrReadOnly) {
 		t.Errorf("read-only compact: %v", err)
 	}
+}
+
+// TestBackupRemovesStaleTemps: the temporary file of a backup killed midway
+// is removed by the next backup to the same file; the temporary files of
+// other targets, other names, and of a backup still running are not.
+func TestBackupRemovesStaleTemps(t *testing.T) {
+	path, _ := newVault(t, 100)
+	dir := filepath.Dir(path)
+	out := filepath.Join(dir, "b.db")
+	const stale = ".b.db.vault-backup-0123456789abcdef"
+	others := []string{".c.db.vault-backup-0123456789abcdef", ".b.db.vault-backup-0123", ".b.db.vault-compact-0123456789abcdef"}
+	for _, n := range append([]string{stale}, others...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := open(t, path, true)
+	defer v.Close()
+	var inFlight string
+	_, err := v.Store().Backup(out, false, func(tmp string) error {
+		inFlight = filepath.Base(tmp)
+		if !store.IsTempName(inFlight, ".b.db.vault-backup-*") {
+			t.Errorf("the backup's temporary file %s is not named for its target", inFlight)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, stale)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the stale temporary file is still there while backing up: %v", err)
+		}
+		// Another backup to the same file, starting now, must leave this
+		// one's file alone; and the copy opens read-only while it is held.
+		if got := store.RemoveStaleTemps(out, ".b.db.vault-backup-*"); len(got) != 0 {
+			t.Errorf("a running backup's file was taken for stale: %v", got)
+		}
+		b, err := store.Open(tmp, store.Options{ReadOnly: true, Timeout: time.Second})
+		if err != nil {
+			return err
+		}
+		return b.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inFlight == "" {
+		t.Fatal("the check did not run")
+	}
+	names := append([]string{"b.db", "vault.db"}, others...)
+	slices.Sort(names)
+	onlyFiles(t, dir, names...)
+	verify(t, out)
+}
+
+// TestCompactRemovesStaleTemps: the temporary file of a compaction killed
+// midway is removed by the next compaction of the same vault, and only it.
+func TestCompactRemovesStaleTemps(t *testing.T) {
+	path, _ := newVault(t, 100)
+	dir := filepath.Dir(path)
+	const stale = ".vault.db.vault-compact-0123456789abcdef"
+	others := []string{".other.db.vault-compact-0123456789abcdef", ".vault.db.vault-compact-x", ".vault.db.vault-backup-0123456789abcdef"}
+	for _, n := range append([]string{stale}, others...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("half a copy"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := open(t, path, false)
+	if _, err := v.Store().Compact(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	names := append([]string{"vault.db"}, others...)
+	slices.Sort(names)
+	onlyFiles(t, dir, names...)
+	verify(t, path)
+}
+
+// TestCompactThroughSymlink: compacting a vault opened through a symbolic
+// link compacts the file it names and keeps the link.
+func TestCompactThroughSymlink(t *testing.T) {
+	path, doc := newVault(t, 100)
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	v := open(t, link, false)
+	if _, err := v.Store().Compact(); err != nil {
+		t.Fatal(err)
+	}
+	addDoc(t, v, "d0c30000", 500) // the handle follows the new file
+	v.Close()
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v, %v", st.Mode(), err)
+	}
+	onlyFiles(t, filepath.Dir(path), "vault.db")
+	r := open(t, path, true)
+	defer r.Close()
+	for _, id := range []string{doc.ID, "d0c30000"} {
+		if _, err := r.Record(id); err != nil {
+			t.Errorf("after compaction through a link: %v", err)
+		}
+	}
+	verify(t, path)
 }
 
 // TestOpenBoltFollowsReplacedFile: a process that opened the vault while

@@ -7,14 +7,26 @@ import (
 )
 
 // NewClaim validates and stores a new claim: its name (unique), plan,
-// ICD-10 codes (normalized to their usual form), and sets its status to
-// draft, dated today. It returns the stored claim with its new ID.
+// ICD-10 codes (stored in their usual form) and other facts. A claim given
+// no status starts as draft, or as the last status of the history it is
+// given; with no history its status is dated today. It returns the stored
+// claim with its new ID. A refused field comes as a *FieldError naming it.
 func (v *Vault) NewClaim(c Claim) (*Claim, error) {
-	c.Name = strings.TrimSpace(c.Name)
-	if err := CheckClaimName(c.Name); err != nil {
-		return nil, err
+	normalizeClaim(&c)
+	now := v.Now()
+	if c.Status == "" {
+		c.Status = StatusDraft
+		if n := len(c.StatusHistory); n > 0 {
+			c.Status = c.StatusHistory[n-1].Status
+		}
 	}
-	if err := normalizeClaim(&c); err != nil {
+	if len(c.StatusHistory) == 0 {
+		c.StatusHistory = []StatusChange{{Status: c.Status, Date: DateOf(now)}}
+	}
+	if c.Created.IsZero() {
+		c.Created = now.UTC()
+	}
+	if err := validateClaim(&c); err != nil {
 		return nil, err
 	}
 	claims, err := v.Claims()
@@ -26,53 +38,43 @@ func (v *Vault) NewClaim(c Claim) (*Claim, error) {
 			return nil, fmt.Errorf("a claim named %s already exists: choose another name, or change it with 'vault claim set %s'", c.Name, c.Name)
 		}
 	}
-	now := v.Now()
-	if c.Status == "" {
-		c.Status = StatusDraft
-	}
-	if len(c.StatusHistory) == 0 {
-		c.StatusHistory = []StatusChange{{Status: c.Status, Date: DateOf(now)}}
-	}
-	if c.Created.IsZero() {
-		c.Created = now.UTC()
-	}
-	if c.ID, err = v.NewID(); err != nil {
-		return nil, err
-	}
-	if err := validateClaim(&c); err != nil {
-		return nil, err
-	}
-	if err := v.Update(func(t *Tx) error { return t.Put(&c, ActionAdd, "claim "+c.Name) }); err != nil {
+	err = v.Update(func(t *Tx) error {
+		var err error
+		if c.ID, err = t.NewID(); err != nil {
+			return err
+		}
+		return t.Put(&c, ActionAdd, "claim "+c.Name)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("add claim %s: %w", c.Name, err)
 	}
 	return &c, nil
 }
 
-// normalizeClaim folds the choice fields to their stored form and checks
-// them: plan, diagnoses.
-func normalizeClaim(c *Claim) error {
+// normalizeClaim puts a claim's fields in their stored form: text without
+// surrounding space, the plan, statuses and ICD-10 codes folded to their
+// usual form ("Medicare" -> "medicare", "m545" -> "M54.5"), each code once.
+// It checks nothing: a value it cannot fold is left for validateClaim to
+// refuse.
+func normalizeClaim(c *Claim) {
+	for _, s := range []*string{&c.Name, &c.Insurer, &c.Patient, &c.MemberID, &c.Group, &c.ClaimNumber,
+		&c.Provider, &c.NPI, &c.License, &c.Referrer} {
+		*s = cleanLine(*s)
+	}
 	if c.Plan != "" {
-		p, err := ParsePlan(c.Plan)
-		if err != nil {
-			return err
-		}
-		c.Plan = p
+		foldTo(&c.Plan, ParsePlan)
+	}
+	if c.Status != "" {
+		foldTo(&c.Status, ParseStatus)
 	}
 	var codes []string
 	for _, d := range c.Diagnoses {
-		code, err := ParseICD10(d)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(codes, code) {
-			codes = append(codes, code)
+		foldTo(&d, ParseICD10)
+		if !slices.Contains(codes, d) {
+			codes = append(codes, d)
 		}
 	}
 	c.Diagnoses = codes
-	if strings.TrimSpace(c.Insurer) == "" {
-		return fmt.Errorf("claim %s needs an insurer: give --insurer NAME", c.Name)
-	}
-	return nil
 }
 
 // Clone returns a deep copy of the claim, safe to change.
@@ -112,79 +114,70 @@ type ClaimUpdate struct {
 	StatusOn Date
 }
 
-// SetClaim applies a change to a claim in one transaction and returns the
-// claim as stored. A status change is logged as its own history entry
-// ("status"), other changes as an edit; the history keeps what the claim
-// was before.
-func (v *Vault) SetClaim(c *Claim, u ClaimUpdate) (*Claim, error) {
+// UpdateClaim applies a change to a claim in one transaction. It returns
+// the claim as stored and whether anything changed: a value equal to the
+// stored one once normalized (--plan Medicare on a medicare claim) is no
+// change, and when nothing changes nothing is written. A status change is
+// logged as its own history entry ("status"), other changes as one edit
+// naming the fields; the history keeps what the claim was before. A
+// refused field comes as a *FieldError naming it.
+func (v *Vault) UpdateClaim(c *Claim, u ClaimUpdate) (*Claim, bool, error) {
 	cur, err := v.Record(c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("claim %s: %w", c.Name, err)
+		return nil, false, fmt.Errorf("claim %s: %w", c.Name, err)
 	}
 	old, ok := cur.(*Claim)
 	if !ok {
-		return nil, fmt.Errorf("%s is not a claim", c.ID)
+		return nil, false, fmt.Errorf("%s is not a claim", c.ID)
 	}
 	n := old.Clone()
-	var changed []string
-	setText := func(field string, dst *string, src *string) {
-		if src != nil && *dst != strings.TrimSpace(*src) {
-			*dst = strings.TrimSpace(*src)
-			changed = append(changed, field)
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{
+		{&n.Insurer, u.Insurer}, {&n.Plan, u.Plan}, {&n.Patient, u.Patient}, {&n.MemberID, u.MemberID},
+		{&n.Group, u.Group}, {&n.ClaimNumber, u.ClaimNumber}, {&n.Provider, u.Provider}, {&n.NPI, u.NPI},
+		{&n.License, u.License}, {&n.Referrer, u.Referrer},
+	} {
+		if f.src != nil {
+			*f.dst = *f.src
 		}
 	}
-	setText("insurer", &n.Insurer, u.Insurer)
-	setText("plan", &n.Plan, u.Plan)
-	setText("patient", &n.Patient, u.Patient)
-	setText("member ID", &n.MemberID, u.MemberID)
-	setText("group", &n.Group, u.Group)
-	setText("claim number", &n.ClaimNumber, u.ClaimNumber)
-	setText("provider", &n.Provider, u.Provider)
-	setText("NPI", &n.NPI, u.NPI)
-	setText("license", &n.License, u.License)
-	setText("referrer", &n.Referrer, u.Referrer)
 	if u.Diagnoses != nil {
-		prev := n.Diagnoses
-		n.Diagnoses = u.Diagnoses
-		if err := normalizeClaim(n); err != nil {
-			return nil, err
-		}
-		if !slices.Equal(prev, n.Diagnoses) {
-			changed = append(changed, "diagnoses")
-		}
-	} else if err := normalizeClaim(n); err != nil {
-		return nil, err
+		n.Diagnoses = slices.Clone(u.Diagnoses)
 	}
-	if u.Billed != nil && !equalPtr(n.Billed, u.Billed) {
-		n.Billed, changed = clonePtr(u.Billed), append(changed, "billed")
+	if u.Billed != nil {
+		n.Billed = clonePtr(u.Billed)
 	}
-	if u.Paid != nil && !equalPtr(n.Paid, u.Paid) {
-		n.Paid, changed = clonePtr(u.Paid), append(changed, "paid")
+	if u.Paid != nil {
+		n.Paid = clonePtr(u.Paid)
 	}
-	if u.Visits != nil && !equalPtr(n.Visits, u.Visits) {
-		n.Visits, changed = clonePtr(u.Visits), append(changed, "visits")
+	if u.Visits != nil {
+		n.Visits = clonePtr(u.Visits)
 	}
-	if u.FilingLimitDays != nil && !equalPtr(n.FilingLimitDays, u.FilingLimitDays) {
-		n.FilingLimitDays, changed = clonePtr(u.FilingLimitDays), append(changed, "filing limit")
+	if u.FilingLimitDays != nil {
+		n.FilingLimitDays = clonePtr(u.FilingLimitDays)
 	}
-	if u.AppealBy != nil && n.AppealBy != *u.AppealBy {
-		n.AppealBy, changed = *u.AppealBy, append(changed, "appeal-by date")
+	if u.AppealBy != nil {
+		n.AppealBy = *u.AppealBy
 	}
+	normalizeClaim(n)
 	if err := validateClaim(n); err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	changed := claimChanges(old, n)
 	var status *Claim
 	if u.Status != "" {
 		s, err := ParseStatus(u.Status)
 		if err != nil {
-			return nil, err
+			return nil, false, fieldError("status", err)
 		}
 		on := u.StatusOn
 		if on == "" {
 			on = DateOf(v.Now())
 		}
 		if err := checkDate("status date", on, true); err != nil {
-			return nil, err
+			return nil, false, fieldError("status_history", err)
 		}
 		last := n.StatusHistory[len(n.StatusHistory)-1]
 		if last.Status != s || last.Date != on {
@@ -194,7 +187,7 @@ func (v *Vault) SetClaim(c *Claim, u ClaimUpdate) (*Claim, error) {
 		}
 	}
 	if len(changed) == 0 && status == nil {
-		return old, nil
+		return old, false, nil
 	}
 	err = v.Update(func(t *Tx) error {
 		if len(changed) > 0 {
@@ -209,12 +202,43 @@ func (v *Vault) SetClaim(c *Claim, u ClaimUpdate) (*Claim, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("change claim %s: %w", c.Name, err)
+		return nil, false, fmt.Errorf("change claim %s: %w", c.Name, err)
 	}
 	if status != nil {
-		return status, nil
+		return status, true, nil
 	}
-	return n, nil
+	return n, true, nil
+}
+
+// SetClaim is UpdateClaim for a caller that need not know whether anything
+// changed.
+func (v *Vault) SetClaim(c *Claim, u ClaimUpdate) (*Claim, error) {
+	got, _, err := v.UpdateClaim(c, u)
+	return got, err
+}
+
+// claimChanges names the facts that differ between two versions of a
+// claim (its status aside), in the order claim show lists them.
+func claimChanges(a, b *Claim) []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"insurer", a.Insurer == b.Insurer}, {"plan", a.Plan == b.Plan}, {"patient", a.Patient == b.Patient},
+		{"member ID", a.MemberID == b.MemberID}, {"group", a.Group == b.Group},
+		{"claim number", a.ClaimNumber == b.ClaimNumber}, {"provider", a.Provider == b.Provider},
+		{"NPI", a.NPI == b.NPI}, {"license", a.License == b.License}, {"referrer", a.Referrer == b.Referrer},
+		{"diagnoses", slices.Equal(a.Diagnoses, b.Diagnoses)},
+		{"billed", equalPtr(a.Billed, b.Billed)}, {"paid", equalPtr(a.Paid, b.Paid)},
+		{"visits", equalPtr(a.Visits, b.Visits)}, {"filing limit", equalPtr(a.FilingLimitDays, b.FilingLimitDays)},
+		{"appeal-by date", a.AppealBy == b.AppealBy},
+	} {
+		if !f.same {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 func equalPtr[T comparable](a, b *T) bool {

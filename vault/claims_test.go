@@ -79,6 +79,10 @@ func TestNewClaim(t *testing.T) {
 		{"plan", Claim{Name: "neck", Insurer: "X", Plan: "comercial"}, `unknown plan "comercial" (did you mean commercial?)`},
 		{"icd10", Claim{Name: "neck", Insurer: "X", Diagnoses: []string{"M5"}}, `bad ICD-10 code "M5"`},
 		{"npi", Claim{Name: "neck", Insurer: "X", NPI: "12345"}, "bad NPI"},
+		{"insurer escape", Claim{Name: "neck", Insurer: "X\x1b[31m"}, "insurer has a control character (U+001B): type it as plain text"},
+		{"patient not UTF-8", Claim{Name: "neck", Insurer: "X", Patient: "Jos\xe9"}, "patient is not valid UTF-8 text"},
+		{"member ID tab", Claim{Name: "neck", Insurer: "X", MemberID: "XJ\t1"}, "member ID has a tab"},
+		{"history and status disagree", Claim{Name: "neck", Insurer: "X", Status: "paid", StatusHistory: []StatusChange{{"draft", "2026-01-01"}}}, "has status paid but its status history ends with draft"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := v.NewClaim(tc.c)
@@ -89,6 +93,52 @@ func TestNewClaim(t *testing.T) {
 	}
 	if n := historyLen(t, v); n != before {
 		t.Errorf("refused claims wrote %d history entries", n-before)
+	}
+	// Values are stored in their usual form; a claim given a history takes
+	// its last status.
+	n, err := v.NewClaim(Claim{Name: " neck-2026 ", Insurer: " Beta Mutual ", Plan: "FSA", Patient: "Jane Doe\n",
+		Diagnoses: []string{"m545", "M54.5", "s134xxa"}, StatusHistory: []StatusChange{{"draft", "2026-02-01"}, {"submitted", "2026-02-03"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Name != "neck-2026" || n.Insurer != "Beta Mutual" || n.Plan != "fsa" || n.Patient != "Jane Doe" ||
+		strings.Join(n.Diagnoses, ",") != "M54.5,S13.4XXA" || n.Status != StatusSubmitted {
+		t.Errorf("claim = %+v", n)
+	}
+}
+
+// TestClaimFieldErrors checks that a refused claim names the field that
+// was wrong, so that the command line can name its flag.
+func TestClaimFieldErrors(t *testing.T) {
+	v := evVault(t)
+	c := evClaim(t, v, "back-2026")
+	for _, tc := range []struct {
+		name, field string
+		fn          func() error
+	}{
+		{"name", "name", func() error { _, err := v.NewClaim(Claim{Name: "Back", Insurer: "X"}); return err }},
+		{"insurer", "insurer", func() error { _, err := v.NewClaim(Claim{Name: "neck"}); return err }},
+		{"plan", "plan", func() error { _, err := v.NewClaim(Claim{Name: "neck", Insurer: "X", Plan: "hmo"}); return err }},
+		{"diagnoses", "diagnoses", func() error {
+			_, err := v.NewClaim(Claim{Name: "neck", Insurer: "X", Diagnoses: []string{"M5"}})
+			return err
+		}},
+		{"npi", "npi", func() error { _, err := v.NewClaim(Claim{Name: "neck", Insurer: "X", NPI: "1"}); return err }},
+		{"set plan", "plan", func() error { _, _, err := v.UpdateClaim(c, ClaimUpdate{Plan: ptr("hmo")}); return err }},
+		{"set status", "status", func() error { _, _, err := v.UpdateClaim(c, ClaimUpdate{Status: "aproved"}); return err }},
+		{"set group", "group", func() error { _, _, err := v.UpdateClaim(c, ClaimUpdate{Group: ptr("G\a")}); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var fe *FieldError
+			if err := tc.fn(); !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Fatalf("err = %#v, want a FieldError of %s", err, tc.field)
+			}
+		})
+	}
+	// A taken name is no malformed value.
+	var fe *FieldError
+	if _, err := v.NewClaim(Claim{Name: "back-2026", Insurer: "X"}); err == nil || errors.As(err, &fe) {
+		t.Errorf("duplicate name: %v", err)
 	}
 }
 
@@ -120,14 +170,36 @@ func TestSetClaim(t *testing.T) {
 	if was, err := BeforeRecord(prev); err != nil || was.(*Claim).Status != "draft" {
 		t.Errorf("the edit does not keep what the claim was: %+v, %v", was, err)
 	}
-	// No change: nothing written.
-	n := historyLen(t, v)
-	if _, err := v.SetClaim(c2, ClaimUpdate{ClaimNumber: &num}); err != nil {
-		t.Fatal(err)
+	// No change: nothing written, not even for values that differ only
+	// until normalized (the claim's plan is commercial, its code M54.50).
+	n, gen := historyLen(t, v), v.State().Generation
+	for _, u := range []ClaimUpdate{
+		{ClaimNumber: &num},
+		{ClaimNumber: ptr(" CLM-1 ")},
+		{Plan: ptr("Commercial")},
+		{Plan: ptr(" COMMERCIAL ")},
+		{Insurer: ptr("Acme Health\n")},
+		{Diagnoses: []string{"m5450", "M54.50"}},
+		{Billed: &billed, Visits: &visits},
+		{Status: "Submitted", StatusOn: "2026-04-02"},
+	} {
+		got, changed, err := v.UpdateClaim(c2, u)
+		if err != nil || changed || got.Plan != "commercial" {
+			t.Errorf("UpdateClaim(%+v) = %+v, %v, %v; want no change", u, got, changed, err)
+		}
 	}
-	if historyLen(t, v) != n {
-		t.Error("an unchanged claim was written")
+	if historyLen(t, v) != n || v.State().Generation != gen {
+		t.Errorf("an unchanged claim was written: history %d -> %d, generation %d -> %d", n, historyLen(t, v), gen, v.State().Generation)
 	}
+	// A real change says so, and the edit names only what changed.
+	got, changed, err := v.UpdateClaim(c2, ClaimUpdate{Plan: ptr("Medicare"), ClaimNumber: &num})
+	if err != nil || !changed || got.Plan != "medicare" {
+		t.Fatalf("UpdateClaim(plan Medicare) = %+v, %v, %v", got, changed, err)
+	}
+	if h, _ := v.History(); h[len(h)-1].Note != "changed plan" || v.State().Generation != gen+1 {
+		t.Errorf("history note %q, generation %d", h[len(h)-1].Note, v.State().Generation)
+	}
+	n = historyLen(t, v)
 	for _, tc := range []struct {
 		name string
 		u    ClaimUpdate
@@ -140,9 +212,12 @@ func TestSetClaim(t *testing.T) {
 		{"filing", ClaimUpdate{FilingLimitDays: ptr(0)}, "bad filing limit"},
 		{"appeal", ClaimUpdate{AppealBy: ptr(Date("tomorrow"))}, "bad appeal-by date"},
 		{"insurer", ClaimUpdate{Insurer: ptr("")}, "needs an insurer"},
+		{"insurer escape", ClaimUpdate{Insurer: ptr("Acme\x1b[2J")}, "insurer has a control character (U+001B)"},
+		{"patient line break", ClaimUpdate{Patient: ptr("Jane\nDoe")}, "patient has a line break"},
+		{"referrer not UTF-8", ClaimUpdate{Referrer: ptr("Dr. \xff")}, "referrer is not valid UTF-8 text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := v.SetClaim(c2, tc.u); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, _, err := v.UpdateClaim(c2, tc.u); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
 		})

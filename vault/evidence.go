@@ -48,11 +48,12 @@ func refusef(format string, args ...any) error {
 	return &refusedError{fmt.Sprintf(format, args...)}
 }
 
-// label names a new document in messages: its file name, or what it is.
+// label names a new document in messages: its file name (quoted when it
+// holds control characters), or what it is.
 func (d *NewDocument) label(i int) string {
 	switch {
 	case d.FileName != "":
-		return filepath.Base(d.FileName)
+		return SafeName(cleanFileName(d.FileName))
 	case d.Typed:
 		return "the typed text"
 	}
@@ -111,6 +112,10 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 		}
 		if d.Title == "" && d.Typed {
 			d.Title = TitleFromText(strings.ToValidUTF8(string(blob.Head), ""))
+			if err := validateDocument(d); err != nil {
+				discard()
+				return nil, nil, fmt.Errorf("%s: %w: nothing was added", name, err)
+			}
 		}
 		mt := detectType(blob.Head, d.FileName)
 		d.MediaType = mt.String()
@@ -133,18 +138,12 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 			warnings = append(warnings, w)
 		}
 	}
-	used := map[string]bool{}
-	for _, d := range out {
-		for d.ID == "" || used[d.ID] {
-			if d.ID, err = v.NewID(); err != nil {
-				discard()
-				return nil, nil, err
-			}
-		}
-		used[d.ID] = true
-	}
 	err = v.Update(func(t *Tx) error {
 		for _, d := range out {
+			var err error
+			if d.ID, err = t.NewID(); err != nil {
+				return err
+			}
 			note := d.Kind + " " + d.FileName
 			if d.Typed {
 				note = d.Kind + " (typed text)"
@@ -175,19 +174,15 @@ func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) 
 		Claim:      claim.ID,
 		Kind:       kind,
 		Date:       nd.Date,
-		Title:      strings.TrimSpace(nd.Title),
+		Title:      nd.Title,
+		FileName:   nd.FileName,
 		Amount:     clonePtr(nd.Amount),
 		CPT:        slices.Clone(nd.CPT),
 		ValidUntil: nd.ValidUntil,
 		Typed:      nd.Typed,
 		Added:      now.UTC(),
 	}
-	if nd.FileName != "" {
-		d.FileName = filepath.Base(filepath.Clean(strings.ReplaceAll(nd.FileName, `\`, "/")))
-		if d.FileName == "." || d.FileName == "/" || d.FileName == ".." {
-			return nil, fmt.Errorf("bad file name %s", Quote(nd.FileName))
-		}
-	}
+	normalizeItem(d)
 	if d.Date == "" {
 		d.Date = DateOf(now)
 	}
@@ -232,11 +227,22 @@ func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 }
 
 // TitleFromText returns a title for typed text: its first non-empty line,
-// shortened to 60 characters.
+// without control characters, shortened to 60 characters (and to what a
+// title may hold).
 func TitleFromText(s string) string {
 	for _, line := range strings.Split(s, "\n") {
+		line = strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return ' '
+			}
+			return r
+		}, strings.ToValidUTF8(line, ""))
 		if line = strings.Join(strings.Fields(line), " "); line != "" {
-			return Shorten(line, 60)
+			t := Shorten(line, 60)
+			for n := 59; len(t) > maxShortText; n-- {
+				t = Shorten(line, n)
+			}
+			return t
 		}
 	}
 	return ""
@@ -263,15 +269,7 @@ func (v *Vault) LogCall(claim *Claim, c Call) (*Call, []string, error) {
 	if c.At.IsZero() {
 		c.At = now
 	}
-	c.Rep, c.Ref, c.Phone = strings.TrimSpace(c.Rep), strings.TrimSpace(c.Ref), strings.TrimSpace(c.Phone)
-	c.Summary, c.Promised = strings.TrimSpace(c.Summary), strings.TrimSpace(c.Promised)
-	if c.Party != "" {
-		p, err := ParseParty(c.Party)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.Party = p
-	}
+	normalizeItem(&c)
 	if err := validateCall(&c); err != nil {
 		return nil, nil, err
 	}
@@ -279,11 +277,14 @@ func (v *Vault) LogCall(claim *Claim, c Call) (*Call, []string, error) {
 	if c.Ref == "" {
 		warnings = append(warnings, "the call has no reference number: ask the representative for a call reference")
 	}
-	var err error
-	if c.ID, err = v.NewID(); err != nil {
-		return nil, nil, err
-	}
-	if err := v.Update(func(t *Tx) error { return t.Put(&c, ActionAdd, "call") }); err != nil {
+	err := v.Update(func(t *Tx) error {
+		var err error
+		if c.ID, err = t.NewID(); err != nil {
+			return err
+		}
+		return t.Put(&c, ActionAdd, "call")
+	})
+	if err != nil {
 		return nil, nil, fmt.Errorf("log call under claim %s: %w", claim.Name, err)
 	}
 	return &c, warnings, nil
@@ -301,29 +302,30 @@ func (v *Vault) LogCondition(claim *Claim, c Condition) (*Condition, error) {
 	if c.Date == "" {
 		c.Date = DateOf(now)
 	}
-	c.Text = strings.TrimSpace(c.Text)
-	p, err := ParsePhase(c.Phase)
-	if err != nil {
-		return nil, err
-	}
-	c.Phase = p
+	normalizeItem(&c)
 	if err := validateCondition(&c); err != nil {
 		return nil, err
 	}
-	if c.ID, err = v.NewID(); err != nil {
-		return nil, err
-	}
-	if err := v.Update(func(t *Tx) error { return t.Put(&c, ActionAdd, "condition "+c.Phase) }); err != nil {
+	err := v.Update(func(t *Tx) error {
+		var err error
+		if c.ID, err = t.NewID(); err != nil {
+			return err
+		}
+		return t.Put(&c, ActionAdd, "condition "+c.Phase)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("log condition under claim %s: %w", claim.Name, err)
 	}
 	return &c, nil
 }
 
 // UpdateItem stores a changed copy of an item: a document's metadata, a
-// call or a condition note (possibly moved to another claim). A document's
-// bytes never change: its blob, size, SHA-256 and media type must be as
-// stored. The history keeps what the item was. It returns the names of the
-// fields that changed (none: nothing is written).
+// call or a condition note (possibly moved to another claim). It first puts
+// r's fields in their stored form, in place, as adding does (text trimmed,
+// a file name cut to its base name, choices folded), then validates them.
+// A document's bytes never change: its blob, size, SHA-256 and media type
+// must be as stored. The history keeps what the item was. It returns the
+// names of the fields that changed (none: nothing is written).
 func (v *Vault) UpdateItem(r Record) ([]string, error) {
 	cur, err := v.Record(r.RecordID())
 	if err != nil {
@@ -347,6 +349,7 @@ func (v *Vault) UpdateItem(r Record) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	normalizeItem(r)
 	if err := Validate(r); err != nil {
 		return nil, err
 	}
@@ -419,4 +422,29 @@ func (v *Vault) Remove(r Record) error {
 		return fmt.Errorf("remove %s: %w", r.RecordID(), err)
 	}
 	return nil
+}
+
+// normalizeItem puts an item's fields in their stored form, in place: text
+// without surrounding space (notes with LF line ends), a document's file
+// name cut to its base name, a call's party and a note's phase folded to
+// lower case when known. It checks nothing: Validate refuses what is left.
+func normalizeItem(r Record) {
+	switch r := r.(type) {
+	case *Document:
+		r.Title = cleanLine(r.Title)
+		r.FileName = cleanFileName(r.FileName)
+	case *Call:
+		r.Rep, r.Ref, r.Phone = cleanLine(r.Rep), cleanLine(r.Ref), cleanLine(r.Phone)
+		r.Summary, r.Promised = cleanNote(r.Summary), cleanNote(r.Promised)
+		if r.Party != "" {
+			foldTo(&r.Party, ParseParty)
+		}
+	case *Condition:
+		r.Text = cleanNote(r.Text)
+		foldTo(&r.Phase, ParsePhase)
+		r.Measures = slices.Clone(r.Measures) // the caller's slice stays as it was
+		for i := range r.Measures {
+			r.Measures[i].Name, r.Measures[i].Value = cleanLine(r.Measures[i].Name), cleanLine(r.Measures[i].Value)
+		}
+	}
 }

@@ -59,6 +59,26 @@ func TestAddDocuments(t *testing.T) {
 		t.Fatalf("typed = %+v, %v", got, err)
 	}
 
+	// A typed note's title is plain text whatever its first line holds, and
+	// no longer than a title may be.
+	for _, tc := range []struct{ text, want string }{
+		{"\x1b[31mRed\x1b[0m alert\r\nmore", "[31mRed [0m alert"},
+		{"caf\xe9 \u0085note", "caf note"},
+		{strings.Repeat("€", 100), strings.Repeat("€", 57) + "..."},
+	} {
+		typed := textDoc("clinical-note", "", tc.text)
+		typed.Typed = true
+		got, _, err := v.AddDocuments(c, []NewDocument{typed}, AddOptions{AllowDuplicate: true})
+		if err != nil || got[0].Title != tc.want {
+			t.Errorf("typed %q: title %q, %v; want %q", tc.text, got[0].Title, err, tc.want)
+		}
+	}
+	wide := textDoc("clinical-note", "", strings.Repeat("\U0001F600", 70))
+	wide.Typed = true
+	if got, _, err := v.AddDocuments(c, []NewDocument{wide}, AddOptions{}); err != nil || len(got[0].Title) > maxShortText {
+		t.Errorf("typed emoji: %v (%d bytes of title)", err, len(got[0].Title))
+	}
+
 	// A mismatched extension warns.
 	_, warnings, err = v.AddDocuments(c, []NewDocument{textDoc("eob", "eob.jpg", pdfBytes+"x")}, AddOptions{})
 	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "eob.jpg: the name ends in .jpg but the content is PDF") {
@@ -107,6 +127,12 @@ func TestAddDocumentsRefusals(t *testing.T) {
 		{"valid-until on receipt", []NewDocument{validUntil}, AddOptions{}, "a valid-until date belongs to a referral"},
 		{"valid-until before date", []NewDocument{early}, AddOptions{}, "is before the document's date"},
 		{"bad date", []NewDocument{badDate}, AddOptions{}, "bad date"},
+		{"title escape", []NewDocument{good, titled("t.pdf", "Visit\x1b[31m 1")}, AddOptions{}, "t.pdf: title has a control character (U+001B): type it as plain text"},
+		{"title line break", []NewDocument{titled("t.pdf", "Visit\n1")}, AddOptions{}, "t.pdf: title has a line break: type it on one line"},
+		{"title not UTF-8", []NewDocument{titled("t.pdf", "caf\xe9")}, AddOptions{}, "t.pdf: title is not valid UTF-8 text"},
+		{"file name escape", []NewDocument{good, textDoc("receipt", "../../etc/x\x1b[31m.pdf", pdfBytes+"n")}, AddOptions{}, `"x\x1b[31m.pdf": file name has a control character (U+001B): type it as plain text`},
+		{"file name not UTF-8", []NewDocument{textDoc("receipt", "scans/caf\xe9.pdf", pdfBytes+"n")}, AddOptions{}, `"caf\xe9.pdf": file name is not valid UTF-8 text`},
+		{"file name dots", []NewDocument{textDoc("receipt", "scans/..", pdfBytes+"n")}, AddOptions{}, `bad file name ".": give the file's name without folders`},
 		{"nothing", nil, AddOptions{}, "nothing to add"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,6 +140,9 @@ func TestAddDocumentsRefusals(t *testing.T) {
 			_, _, err := v.AddDocuments(c, tc.docs, tc.o)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if strings.ContainsAny(err.Error(), "\x1b\xe9") {
+				t.Errorf("the error carries raw bytes of the input: %q", err)
 			}
 			if historyLen(t, v) != before {
 				t.Error("a refused add was written")
@@ -138,6 +167,13 @@ func TestAddDocumentsRefusals(t *testing.T) {
 	if _, _, err := v.AddDocuments(other, []NewDocument{textDoc("receipt", "r.pdf", pdfBytes)}, AddOptions{}); err != nil {
 		t.Errorf("same file, other claim: %v", err)
 	}
+}
+
+// titled is a receipt named name with a title.
+func titled(name, title string) NewDocument {
+	d := textDoc("receipt", name, pdfBytes+name)
+	d.Title = title
+	return d
 }
 
 type errReader struct{}
@@ -211,6 +247,11 @@ func TestLogCallAndCondition(t *testing.T) {
 			return err
 		}, "a measure needs a name"},
 		{"unknown claim", func() error { _, err := v.LogCondition(&Claim{ID: "zzzzzzzz"}, Condition{Phase: "after"}); return err }, "no such record"},
+		{"rep escape", func() error { _, _, err := v.LogCall(c, Call{Rep: "Dana\x1b]0;owned\a", Summary: "y"}); return err }, "representative has a control character (U+001B): type it as plain text"},
+		{"rep not UTF-8", func() error { _, _, err := v.LogCall(c, Call{Rep: "Da\xffna", Summary: "y"}); return err }, "representative is not valid UTF-8 text"},
+		{"summary escape", func() error { _, _, err := v.LogCall(c, Call{Rep: "x", Summary: "ok\n\x1b[2J"}); return err }, "summary has a control character (U+001B): only line breaks and tabs are allowed"},
+		{"summary not UTF-8", func() error { _, _, err := v.LogCall(c, Call{Rep: "x", Summary: "\xfe"}); return err }, "summary is not valid UTF-8 text"},
+		{"condition text escape", func() error { _, err := v.LogCondition(c, Condition{Phase: "after", Text: "\u009b2J"}); return err }, "text has a control character (U+009B)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.fn(); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -220,6 +261,11 @@ func TestLogCallAndCondition(t *testing.T) {
 	}
 	if historyLen(t, v) != n {
 		t.Error("refused records were written")
+	}
+	// Notes keep line breaks and tabs; Windows line ends become plain ones.
+	call, _, err = v.LogCall(c, Call{Rep: "Lee", Ref: "R-2", Summary: " said:\r\n\tpending\r\n", Promised: "a\r\nb"})
+	if err != nil || call.Summary != "said:\n\tpending" || call.Promised != "a\nb" {
+		t.Errorf("call = %q %q, %v", call.Summary, call.Promised, err)
 	}
 }
 
@@ -245,6 +291,23 @@ func TestUpdateItem(t *testing.T) {
 	if changed, err := v.UpdateItem(&d); err != nil || len(changed) != 0 || historyLen(t, v) != n {
 		t.Errorf("unchanged: %v %v", changed, err)
 	}
+	// Edits are normalized as adding is: the same title with spaces is no
+	// change; a file name keeps only its base name.
+	spaced := d
+	spaced.Title = "  Visit 1 "
+	if changed, err := v.UpdateItem(&spaced); err != nil || len(changed) != 0 || historyLen(t, v) != n {
+		t.Errorf("spaced title: %v %v", changed, err)
+	}
+	renamed := d
+	renamed.FileName = "../../etc/passwd"
+	if changed, err := v.UpdateItem(&renamed); err != nil || strings.Join(changed, ",") != "file_name" {
+		t.Fatalf("rename: %v, %v", changed, err)
+	}
+	if r, _ := v.Record(d.ID); r.(*Document).FileName != "passwd" {
+		t.Errorf("file name stored as %q", r.(*Document).FileName)
+	}
+	d.FileName = "passwd"
+	n = historyLen(t, v)
 	bytesChanged := d
 	bytesChanged.SHA256 = strings.Repeat("0", 64)
 	badKind := d
@@ -261,6 +324,11 @@ func TestUpdateItem(t *testing.T) {
 		{"claim", &moved, "no such record"},
 		{"claim record", c, "only documents, calls and condition notes"},
 		{"type", &Call{ID: d.ID}, "is a document, not a call"},
+		{"file name escape", withDoc(d, func(d *Document) { d.FileName = "../../etc/x\x1b[31m" }), "file name has a control character (U+001B): type it as plain text"},
+		{"file name not UTF-8", withDoc(d, func(d *Document) { d.FileName = "x\xff.pdf" }), "file name is not valid UTF-8 text"},
+		{"file name dots", withDoc(d, func(d *Document) { d.FileName = "a/.." }), `bad file name "."`},
+		{"title escape", withDoc(d, func(d *Document) { d.Title = "Visit\x1b[31m" }), "title has a control character (U+001B)"},
+		{"title not UTF-8", withDoc(d, func(d *Document) { d.Title = "\xff" }), "title is not valid UTF-8 text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := v.UpdateItem(tc.r); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -270,5 +338,52 @@ func TestUpdateItem(t *testing.T) {
 	}
 	if historyLen(t, v) != n {
 		t.Error("refused edits were written")
+	}
+}
+
+// withDoc returns a changed copy of a document.
+func withDoc(d Document, f func(*Document)) *Document {
+	f(&d)
+	return &d
+}
+
+func TestUpdateItemCallAndCondition(t *testing.T) {
+	v := evVault(t)
+	c := evClaim(t, v, "back-2026")
+	call, _, err := v.LogCall(c, Call{Rep: "Dana", Ref: "R-1", Summary: "pending"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cond, err := v.LogCondition(c, Condition{Phase: "before", Text: "stiff", Measures: []Measure{{"ODI", "42%"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := historyLen(t, v)
+	for _, tc := range []struct {
+		name string
+		r    Record
+		want string
+	}{
+		{"rep escape", &Call{ID: call.ID, Claim: c.ID, At: call.At, Rep: "Dana\x1b[8m", Summary: "pending", Added: call.Added}, "representative has a control character (U+001B)"},
+		{"rep not UTF-8", &Call{ID: call.ID, Claim: c.ID, At: call.At, Rep: "\xff", Summary: "pending", Added: call.Added}, "representative is not valid UTF-8 text"},
+		{"summary escape", &Call{ID: call.ID, Claim: c.ID, At: call.At, Rep: "Dana", Summary: "a\x07", Added: call.Added}, "summary has a control character (U+0007): only line breaks and tabs are allowed"},
+		{"measure escape", &Condition{ID: cond.ID, Claim: c.ID, Phase: "before", Date: cond.Date, Measures: []Measure{{"ODI", "4\x1b2"}}, Added: cond.Added}, "measure has a control character"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := v.UpdateItem(tc.r)
+			var fe *FieldError
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || !errors.As(err, &fe) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if historyLen(t, v) != n {
+		t.Error("refused edits were written")
+	}
+	// The caller's measures are not changed by the normalization.
+	ms := []Measure{{" ODI ", " 38% "}}
+	changed, err := v.UpdateItem(&Condition{ID: cond.ID, Claim: c.ID, Phase: "Before", Date: cond.Date, Text: "stiff\r\n", Measures: ms, Added: cond.Added})
+	if err != nil || strings.Join(changed, ",") != "measures" || ms[0].Name != " ODI " {
+		t.Errorf("UpdateItem = %v, %v; caller's measures %q", changed, err, ms)
 	}
 }

@@ -245,32 +245,21 @@ func ParsePain(s string) (int, error) {
 	return n, nil
 }
 
-// ParseMeasure reads a named measure, "neck rotation=45deg".
+// ParseMeasure reads a named measure, "neck rotation=45deg". Its errors
+// never repeat the input: a measure is part of a condition note.
 func ParseMeasure(s string) (Measure, error) {
 	name, value, ok := strings.Cut(s, "=")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-	if !ok || name == "" || value == "" {
-		return Measure{}, fmt.Errorf("bad measure %s: expected NAME=VALUE, such as \"ODI=42%%\"", Quote(s))
+	const want = `expected NAME=VALUE, such as "ODI=42%"`
+	switch {
+	case !ok:
+		return Measure{}, errors.New(`bad measure: no "=" between the name and the value: ` + want)
+	case name == "":
+		return Measure{}, errors.New(`bad measure: the name before "=" is empty: ` + want)
+	case value == "":
+		return Measure{}, errors.New(`bad measure: the value after "=" is empty: ` + want)
 	}
 	return Measure{Name: name, Value: value}, nil
-}
-
-// Limits on free text, so that one mistyped command cannot bloat the vault.
-const (
-	maxShortText = 200     // names, titles, references, phone numbers
-	maxLongText  = 1 << 16 // summaries, notes
-)
-
-// checkText checks a free-text field's length and encoding. Errors name the
-// field, never its content.
-func checkText(field, s string, max int) error {
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("%s is not valid UTF-8 text", field)
-	}
-	if len(s) > max {
-		return fmt.Errorf("%s is too long (%d bytes; at most %d)", field, len(s), max)
-	}
-	return nil
 }
 
 // checkDate checks a stored date field: empty (when allowed) or YYYY-MM-DD.
@@ -296,7 +285,10 @@ func checkAmount(field string, c *Cents) error {
 }
 
 // Validate checks a record's fields before it is stored: kinds, dates,
-// codes and ranges. Add, log and edit call it; so can other writers.
+// codes, ranges, and free text (valid UTF-8, within its length, no control
+// characters; line breaks and tabs only in notes and summaries). Add, log,
+// edit and claim set call it; so can other writers. A refused field comes
+// as a *FieldError naming it.
 func Validate(r Record) error {
 	switch r := r.(type) {
 	case *Claim:
@@ -307,73 +299,91 @@ func Validate(r Record) error {
 		return validateCall(r)
 	case *Condition:
 		return validateCondition(r)
+	case *Request:
+		return checkTexts(noteText("note", "the note", r.Note))
 	}
 	return nil
 }
 
+// validateClaim checks every field of a claim, in its stored form (see
+// normalizeClaim): each error is a *FieldError.
 func validateClaim(c *Claim) error {
 	if err := CheckClaimName(c.Name); err != nil {
-		return err
+		return fieldError("name", err)
 	}
 	if strings.TrimSpace(c.Insurer) == "" {
-		return fmt.Errorf("claim %s has no insurer: give --insurer NAME", c.Name)
+		return fieldError("insurer", fmt.Errorf("claim %s needs an insurer: give --insurer NAME", c.Name))
 	}
-	if c.Plan != "" {
-		if _, err := ParsePlan(c.Plan); err != nil {
-			return err
-		}
-	}
-	if _, err := ParseStatus(c.Status); err != nil {
+	if err := checkTexts(
+		oneLineText("insurer", "insurer", c.Insurer), oneLineText("patient", "patient", c.Patient),
+		oneLineText("member_id", "member ID", c.MemberID), oneLineText("group", "group", c.Group),
+		oneLineText("claim_number", "claim number", c.ClaimNumber), oneLineText("provider", "provider", c.Provider),
+		oneLineText("npi", "NPI", c.NPI), oneLineText("license", "license", c.License),
+		oneLineText("referrer", "referrer", c.Referrer),
+	); err != nil {
 		return err
 	}
-	for _, f := range []struct{ name, v string }{
-		{"insurer", c.Insurer}, {"patient", c.Patient}, {"member ID", c.MemberID}, {"group", c.Group},
-		{"claim number", c.ClaimNumber}, {"provider", c.Provider}, {"NPI", c.NPI}, {"license", c.License},
-		{"referrer", c.Referrer},
-	} {
-		if err := checkText(f.name, f.v, maxShortText); err != nil {
-			return err
+	if c.Plan != "" {
+		if err := inUsualForm(c.Plan, ParsePlan); err != nil {
+			return fieldError("plan", err)
 		}
 	}
 	if c.NPI != "" {
 		if err := CheckNPI(c.NPI); err != nil {
-			return err
+			return fieldError("npi", err)
 		}
 	}
 	for _, d := range c.Diagnoses {
-		if got, err := ParseICD10(d); err != nil {
-			return err
-		} else if got != d {
-			return fmt.Errorf("ICD-10 code %s is not in its usual form %q", Quote(d), got)
+		if err := inUsualForm(d, ParseICD10); err != nil {
+			return fieldError("diagnoses", err)
 		}
 	}
 	for _, a := range []struct {
-		name string
-		c    *Cents
-	}{{"billed amount", c.Billed}, {"paid amount", c.Paid}} {
-		if err := checkAmount(a.name, a.c); err != nil {
-			return err
+		field, label string
+		c            *Cents
+	}{{"billed", "billed amount", c.Billed}, {"paid", "paid amount", c.Paid}} {
+		if err := checkAmount(a.label, a.c); err != nil {
+			return fieldError(a.field, err)
 		}
 	}
 	if c.Visits != nil && (*c.Visits < 0 || *c.Visits > 1000) {
-		return fmt.Errorf("bad number of visits %d: expected 0 to 1000", *c.Visits)
+		return fieldError("visits", fmt.Errorf("bad number of visits %d: expected 0 to 1000", *c.Visits))
 	}
 	if c.FilingLimitDays != nil && (*c.FilingLimitDays < 1 || *c.FilingLimitDays > 3650) {
-		return fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays)
+		return fieldError("filing_limit_days", fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays))
 	}
 	if err := checkDate("appeal-by date", c.AppealBy, false); err != nil {
-		return err
+		return fieldError("appeal_by", err)
+	}
+	if err := inUsualForm(c.Status, ParseStatus); err != nil {
+		return fieldError("status", err)
 	}
 	if len(c.StatusHistory) == 0 {
-		return fmt.Errorf("claim %s has no status history", c.Name)
+		return fieldError("status_history", fmt.Errorf("claim %s has no status history", c.Name))
 	}
 	for _, s := range c.StatusHistory {
-		if _, err := ParseStatus(s.Status); err != nil {
-			return err
+		if err := inUsualForm(s.Status, ParseStatus); err != nil {
+			return fieldError("status_history", err)
 		}
 		if err := checkDate("status date", s.Date, true); err != nil {
-			return err
+			return fieldError("status_history", err)
 		}
+	}
+	if last := c.StatusHistory[len(c.StatusHistory)-1].Status; c.Status != last {
+		return fieldError("status", fmt.Errorf("claim %s has status %s but its status history ends with %s", c.Name, c.Status, last))
+	}
+	return nil
+}
+
+// inUsualForm checks s with parse and that s is already in the form parse
+// returns (as normalizeClaim leaves it): "M54.5", not "m545".
+func inUsualForm(s string, parse func(string) (string, error)) error {
+	got, err := parse(s)
+	if err != nil {
+		return err
+	}
+	if got != s {
+		return fmt.Errorf("%s is not in its usual form %q", Quote(s), got)
 	}
 	return nil
 }
@@ -388,6 +398,8 @@ func CheckNPI(npi string) error {
 	return nil
 }
 
+// validateDocument checks a document's metadata in its stored form (see
+// normalizeItem): the file name must be a base name.
 func validateDocument(d *Document) error {
 	if _, err := ParseKind(d.Kind); err != nil {
 		return err
@@ -395,10 +407,10 @@ func validateDocument(d *Document) error {
 	if err := checkDate("date", d.Date, true); err != nil {
 		return err
 	}
-	if err := checkText("title", d.Title, maxShortText); err != nil {
+	if err := checkFileName(d.FileName); err != nil {
 		return err
 	}
-	if err := checkText("file name", d.FileName, 255); err != nil {
+	if err := checkTexts(oneLineText("title", "title", d.Title)); err != nil {
 		return err
 	}
 	if !HasAmount(d.Kind) && (d.Amount != nil || len(d.CPT) > 0) {
@@ -439,16 +451,12 @@ func validateCall(c *Call) error {
 	if strings.TrimSpace(c.Summary) == "" {
 		return errors.New("the call has no summary: give --summary \"what was said\"")
 	}
-	for _, f := range []struct {
-		name, v string
-		max     int
-	}{
-		{"representative", c.Rep, maxShortText}, {"reference", c.Ref, maxShortText}, {"phone", c.Phone, maxShortText},
-		{"summary", c.Summary, maxLongText}, {"promised", c.Promised, maxLongText},
-	} {
-		if err := checkText(f.name, f.v, f.max); err != nil {
-			return err
-		}
+	if err := checkTexts(
+		oneLineText("rep", "representative", c.Rep), oneLineText("ref", "reference", c.Ref),
+		oneLineText("phone", "phone", c.Phone),
+		noteText("summary", "summary", c.Summary), noteText("promised", "promised", c.Promised),
+	); err != nil {
+		return err
 	}
 	if c.Duration < 0 || c.Duration > 24*60*60*1e9 {
 		return fmt.Errorf("bad call duration %s: expected up to 24h", c.Duration)
@@ -470,11 +478,11 @@ func validateCondition(c *Condition) error {
 		if strings.TrimSpace(m.Name) == "" || strings.TrimSpace(m.Value) == "" {
 			return errors.New("a measure needs a name and a value: NAME=VALUE")
 		}
-		if err := checkText("measure", m.Name+m.Value, maxShortText); err != nil {
+		if err := checkTexts(oneLineText("measures", "measure", m.Name+"="+m.Value)); err != nil {
 			return err
 		}
 	}
-	return checkText("text", c.Text, maxLongText)
+	return checkTexts(noteText("text", "text", c.Text))
 }
 
 // refusedTypes are media types insurers do not accept, with what they are.

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -87,10 +88,136 @@ func TestParseCPTPainMeasure(t *testing.T) {
 	if m, err := ParseMeasure("neck rotation = 45deg"); err != nil || m != (Measure{"neck rotation", "45deg"}) {
 		t.Errorf("ParseMeasure = %v, %v", m, err)
 	}
-	for _, in := range []string{"ODI", "=42%", "ODI=", ""} {
-		if _, err := ParseMeasure(in); err == nil {
-			t.Errorf("ParseMeasure(%q) accepted", in)
+	// The errors name the field and never repeat a condition note's text.
+	const want = `: expected NAME=VALUE, such as "ODI=42%"`
+	for in, msg := range map[string]string{
+		"private":        `bad measure: no "=" between the name and the value` + want,
+		"":               `bad measure: no "=" between the name and the value` + want,
+		"=private":       `bad measure: the name before "=" is empty` + want,
+		"private= ":      `bad measure: the value after "=" is empty` + want,
+		" private = \t ": `bad measure: the value after "=" is empty` + want,
+	} {
+		if _, err := ParseMeasure(in); err == nil || err.Error() != msg {
+			t.Errorf("ParseMeasure(%q) = %v, want %q", in, err, msg)
 		}
+	}
+}
+
+// TestValidateText checks that every free-text field of every record is
+// checked: control characters (none in one-line fields; line breaks and
+// tabs only in notes), UTF-8 and length, with an error naming the field
+// as a FieldError.
+func TestValidateText(t *testing.T) {
+	at := evNow
+	claim := func(f func(*Claim)) Record {
+		c := &Claim{Name: "back-2026", Insurer: "Acme", Status: StatusDraft, StatusHistory: []StatusChange{{StatusDraft, "2026-05-01"}}}
+		f(c)
+		return c
+	}
+	doc := func(f func(*Document)) Record {
+		d := &Document{Kind: KindReceipt, Date: "2026-03-04", Title: "Visit 1", FileName: "r.pdf"}
+		f(d)
+		return d
+	}
+	call := func(f func(*Call)) Record {
+		c := &Call{At: at, Rep: "Dana", Summary: "Pending."}
+		f(c)
+		return c
+	}
+	cond := func(f func(*Condition)) Record {
+		c := &Condition{Phase: PhaseBefore, Date: "2026-03-04", Text: "Stiff."}
+		f(c)
+		return c
+	}
+	const esc = "x\x1b[31m"
+	for _, tc := range []struct {
+		name  string
+		r     Record
+		field string
+		want  string
+	}{
+		{"claim insurer", claim(func(c *Claim) { c.Insurer = esc }), "insurer", "insurer has a control character (U+001B)"},
+		{"claim patient", claim(func(c *Claim) { c.Patient = "Jane\nDoe" }), "patient", "patient has a line break"},
+		{"claim member ID", claim(func(c *Claim) { c.MemberID = "\xff" }), "member_id", "member ID is not valid UTF-8 text"},
+		{"claim group", claim(func(c *Claim) { c.Group = "G\t9" }), "group", "group has a tab"},
+		{"claim number", claim(func(c *Claim) { c.ClaimNumber = esc }), "claim_number", "claim number has a control character"},
+		{"claim provider", claim(func(c *Claim) { c.Provider = "Sam\u0085Lee" }), "provider", "provider has a control character (U+0085)"},
+		{"claim license", claim(func(c *Claim) { c.License = esc }), "license", "license has a control character"},
+		{"claim referrer", claim(func(c *Claim) { c.Referrer = esc }), "referrer", "referrer has a control character"},
+		{"claim name", claim(func(c *Claim) { c.Name = esc }), "name", "bad claim name"},
+		{"document title", doc(func(d *Document) { d.Title = esc }), "title", "title has a control character (U+001B)"},
+		{"document title UTF-8", doc(func(d *Document) { d.Title = "caf\xe9" }), "title", "title is not valid UTF-8 text"},
+		{"document file name", doc(func(d *Document) { d.FileName = esc }), "file_name", "file name has a control character"},
+		{"document file name folders", doc(func(d *Document) { d.FileName = "../../etc/x" }), "file_name", `bad file name "../../etc/x"`},
+		{"call rep", call(func(c *Call) { c.Rep = esc }), "rep", "representative has a control character"},
+		{"call rep UTF-8", call(func(c *Call) { c.Rep = "Da\xffna" }), "rep", "representative is not valid UTF-8 text"},
+		{"call ref", call(func(c *Call) { c.Ref = "R\n1" }), "ref", "reference has a line break"},
+		{"call phone", call(func(c *Call) { c.Phone = esc }), "phone", "phone has a control character"},
+		{"call summary", call(func(c *Call) { c.Summary = "ok\n" + esc }), "summary", "summary has a control character (U+001B): only line breaks and tabs are allowed"},
+		{"call summary UTF-8", call(func(c *Call) { c.Summary = "\xfe" }), "summary", "summary is not valid UTF-8 text"},
+		{"call promised", call(func(c *Call) { c.Promised = "by\rFriday" }), "promised", "promised has a control character (U+000D)"},
+		{"condition text", cond(func(c *Condition) { c.Text = esc }), "text", "text has a control character"},
+		{"condition measure", cond(func(c *Condition) { c.Measures = []Measure{{"ODI", esc}} }), "measures", "measure has a control character"},
+		{"request note", &Request{Note: esc}, "note", "the note has a control character"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Validate(tc.r)
+			var fe *FieldError
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Fatalf("Validate = %v, want %q (field %s)", err, tc.want, tc.field)
+			}
+			if strings.Contains(err.Error(), "\x1b") {
+				t.Errorf("the error carries the escape: %q", err)
+			}
+		})
+	}
+	// Notes keep their line breaks and tabs.
+	for _, r := range []Record{
+		call(func(c *Call) { c.Summary, c.Promised = "line 1\n\tline 2", "a\nb" }),
+		cond(func(c *Condition) { c.Text = "before:\n\tstiff" }),
+		&Request{Note: "items:\n\t1. the LMN"},
+	} {
+		if err := Validate(r); err != nil {
+			t.Errorf("Validate(%T) = %v", r, err)
+		}
+	}
+}
+
+func TestValidateClaimForms(t *testing.T) {
+	base := func() *Claim {
+		return &Claim{Name: "back-2026", Insurer: "Acme", Plan: "medicare", Diagnoses: []string{"M54.5"}, NPI: "1932507764",
+			Status: StatusDenied, StatusHistory: []StatusChange{{StatusDraft, "2026-03-01"}, {StatusDenied, "2026-04-01"}}}
+	}
+	if err := Validate(base()); err != nil {
+		t.Fatalf("a good claim: %v", err)
+	}
+	for _, tc := range []struct {
+		name, field, want string
+		f                 func(*Claim)
+	}{
+		{"plan not folded", "plan", `"Medicare" is not in its usual form "medicare"`, func(c *Claim) { c.Plan = "Medicare" }},
+		{"unknown plan", "plan", `unknown plan "hmo"`, func(c *Claim) { c.Plan = "hmo" }},
+		{"code not in usual form", "diagnoses", `"m545" is not in its usual form "M54.5"`, func(c *Claim) { c.Diagnoses = []string{"m545"} }},
+		{"bad code", "diagnoses", `bad ICD-10 code "M5"`, func(c *Claim) { c.Diagnoses = []string{"M5"} }},
+		{"npi", "npi", `bad NPI "12345"`, func(c *Claim) { c.NPI = "12345" }},
+		{"no insurer", "insurer", "claim back-2026 needs an insurer", func(c *Claim) { c.Insurer = " " }},
+		{"empty status", "status", `unknown status ""`, func(c *Claim) { c.Status = "" }},
+		{"status not in history", "status", "claim back-2026 has status paid but its status history ends with denied", func(c *Claim) { c.Status = StatusPaid }},
+		{"no history", "status_history", "claim back-2026 has no status history", func(c *Claim) { c.StatusHistory = nil }},
+		{"visits", "visits", "bad number of visits 1001", func(c *Claim) { c.Visits = ptr(1001) }},
+		{"filing limit", "filing_limit_days", "bad filing limit 0 days", func(c *Claim) { c.FilingLimitDays = ptr(0) }},
+		{"billed", "billed", "bad billed amount -1.00", func(c *Claim) { c.Billed = ptr(Cents(-100)) }},
+		{"appeal-by", "appeal_by", `bad appeal-by date "soon"`, func(c *Claim) { c.AppealBy = "soon" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := base()
+			tc.f(c)
+			err := Validate(c)
+			var fe *FieldError
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Fatalf("Validate = %v, want %q (field %s)", err, tc.want, tc.field)
+			}
+		})
 	}
 }
 

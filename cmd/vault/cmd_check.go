@@ -41,7 +41,7 @@ type findingsError struct {
 }
 
 func (e findingsError) Error() string {
-	msg := fmt.Sprintf("claim %s has %d %s to fix", e.claim, e.errors, checkPlural(e.errors, "error", "errors"))
+	msg := fmt.Sprintf("claim %s has %s to fix", e.claim, recPlural(e.errors, "error", "errors"))
 	if !e.json {
 		msg += " (see above)"
 	}
@@ -88,17 +88,17 @@ func checkCommand(e *env) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("read claim %s: %w", claim.Name, err)
 			}
-			findings := check.Run(claim, items, day)
+			s := check.Summarize(claim, items, day)
 			if c.Bool("json") {
-				err = writeCheckJSON(e.stdout, claim, day, findings)
+				err = writeCheckJSON(e.stdout, claim, day, s.Findings)
 			} else {
-				err = writeCheckText(e.stdout, claim, day, findings, check.NextDeadline(claim, items, day))
+				err = writeCheckText(e.stdout, claim, day, s.Findings, s.Next)
 			}
 			if err != nil {
 				return err
 			}
-			if n, _, _ := check.Count(findings); n > 0 {
-				return findingsError{claim: claim.Name, errors: n, json: c.Bool("json")}
+			if s.Errors > 0 {
+				return findingsError{claim: claim.Name, errors: s.Errors, json: c.Bool("json")}
 			}
 			return nil
 		},
@@ -152,12 +152,4 @@ func statusCommand(e *env) *cli.Command {
 			return writeStatusText(e.stdout, sums, day)
 		},
 	}
-}
-
-// checkPlural picks the singular or plural word for n.
-func checkPlural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

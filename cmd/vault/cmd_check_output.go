@@ -1,23 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"vault/vault"
 	"vault/vault/check"
 )
-
-// checkWriteJSON prints v as indented JSON.
-func checkWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
 
 // checkJSON is the output of `vault check --json`.
 type checkJSON struct {
@@ -30,7 +21,7 @@ func writeCheckJSON(w io.Writer, claim *vault.Claim, asOf vault.Date, findings [
 	if findings == nil {
 		findings = []check.Finding{}
 	}
-	return checkWriteJSON(w, checkJSON{Claim: claim.Name, AsOf: asOf, Findings: findings})
+	return recWriteJSON(w, checkJSON{Claim: claim.Name, AsOf: asOf, Findings: findings})
 }
 
 // writeCheckText prints a summary line, then one line per finding, errors
@@ -42,8 +33,7 @@ func writeCheckText(w io.Writer, claim *vault.Claim, asOf vault.Date, findings [
 	if len(findings) == 0 {
 		b.WriteString("no findings")
 	} else {
-		fmt.Fprintf(&b, "%d %s, %d %s, %d %s", errs, checkPlural(errs, "error", "errors"),
-			warns, checkPlural(warns, "warning", "warnings"), infos, checkPlural(infos, "info", "info"))
+		fmt.Fprintf(&b, "%s, %s, %s", recPlural(errs, "error", "errors"), recPlural(warns, "warning", "warnings"), recPlural(infos, "info", "info"))
 	}
 	if next != nil {
 		fmt.Fprintf(&b, "; next deadline %s", checkDeadlineText(next, asOf))
@@ -77,19 +67,10 @@ type statusJSON struct {
 	Paid         *string         `json:"paid"`
 }
 
-// statusAmountJSON is an amount as a string ("85.00"), nil for none.
-func statusAmountJSON(c *vault.Cents) *string {
-	if c == nil {
-		return nil
-	}
-	s := c.String()
-	return &s
-}
-
 // statusOf is a claim's status, draft when none is recorded.
 func statusOf(c *vault.Claim) string {
 	if c.Status == "" {
-		return "draft"
+		return vault.StatusDraft
 	}
 	return c.Status
 }
@@ -99,46 +80,30 @@ func writeStatusJSON(w io.Writer, sums []check.Summary) error {
 	for _, s := range sums {
 		out = append(out, statusJSON{
 			Name: s.Claim.Name, Insurer: s.Claim.Insurer, Status: statusOf(s.Claim), NextDeadline: s.Next,
-			Errors: s.Errors, Warnings: s.Warnings, Billed: statusAmountJSON(s.Claim.Billed), Paid: statusAmountJSON(s.Claim.Paid),
+			Errors: s.Errors, Warnings: s.Warnings, Billed: recAmountString(s.Claim.Billed), Paid: recAmountString(s.Claim.Paid),
 		})
 	}
-	return checkWriteJSON(w, out)
+	return recWriteJSON(w, out)
 }
 
-// writeStatusText prints aligned columns, one line per claim.
+// writeStatusText prints aligned columns, one line per claim; free text
+// (the insurer) is kept on one line and out of the column separators, and
+// an empty cell shows as "-".
 func writeStatusText(w io.Writer, sums []check.Summary, asOf vault.Date) error {
 	if len(sums) == 0 {
 		_, err := fmt.Fprintln(w, "no claims yet: create one with 'vault claim new NAME --insurer X'")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tINSURER\tSTATUS\tDOCS\tCALLS\tCONDITIONS\tBILLED\tPAID\tNEXT DEADLINE\tERRORS\tWARNINGS")
+	tw := recTable(w)
+	recRow(tw, "NAME", "INSURER", "STATUS", "DOCS", "CALLS", "CONDITIONS", "BILLED", "PAID", "NEXT DEADLINE", "ERRORS", "WARNINGS")
 	for _, s := range sums {
-		next := "-"
+		next := ""
 		if s.Next != nil {
 			next = checkDeadlineText(s.Next, asOf)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%d\t%d\n",
-			s.Claim.Name, statusCell(s.Claim.Insurer), statusOf(s.Claim), s.Documents, s.Calls, s.Conditions,
-			statusAmount(s.Claim.Billed), statusAmount(s.Claim.Paid), next, s.Errors, s.Warnings)
+		recRow(tw, s.Claim.Name, strings.Join(strings.Fields(s.Claim.Insurer), " "), statusOf(s.Claim),
+			strconv.Itoa(s.Documents), strconv.Itoa(s.Calls), strconv.Itoa(s.Conditions),
+			recAmountCell(s.Claim.Billed), recAmountCell(s.Claim.Paid), next, strconv.Itoa(s.Errors), strconv.Itoa(s.Warnings))
 	}
 	return tw.Flush()
-}
-
-// statusAmount is an amount for a column, "-" for none.
-func statusAmount(c *vault.Cents) string {
-	if c == nil {
-		return "-"
-	}
-	return c.String()
-}
-
-// statusCell keeps a free-text value on one line and out of the column
-// separators.
-func statusCell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return "-"
-	}
-	return s
 }

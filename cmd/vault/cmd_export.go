@@ -8,7 +8,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -253,12 +252,12 @@ func expExportsCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				names, err := expClaimNames(v)
+				names, err := recClaimNames(v)
 				if err != nil {
 					return err
 				}
 				if c.Bool("json") {
-					return expWriteJSON(e.stdout, expExportsJSON(list, names))
+					return recWriteJSON(e.stdout, expExportsJSON(list, names))
 				}
 				if len(list) == 0 {
 					fmt.Fprintln(e.stdout, "No exports yet: make one with 'vault export --claim NAME -o OUT.zip'.")
@@ -268,7 +267,7 @@ func expExportsCommand(e *env) *cli.Command {
 				recRow(w, "WHEN", "ID", "CLAIM", "REQUEST", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
 				for _, x := range list {
 					recRow(w, recLocalTime(x.At), x.ID, names[x.Claim], x.Request, fmt.Sprint(expFileCount(x)),
-						fmt.Sprint(len(x.Missing)), x.BundleSHA256[:16]+"...", x.Output)
+						fmt.Sprint(len(x.Missing)), expShortHash(x.BundleSHA256), x.Output)
 				}
 				return w.Flush()
 			})
@@ -288,17 +287,14 @@ func expFileCount(x *vault.Export) int {
 	return n
 }
 
-// expClaimNames maps claim IDs to names.
-func expClaimNames(v *vault.Vault) (map[string]string, error) {
-	claims, err := v.Claims()
-	if err != nil {
-		return nil, err
+// expShortHash is the start of a hash for a table column: its first 16
+// characters and "...", or all of it when it is not longer (a record made
+// by hand or damaged must not crash the listing).
+func expShortHash(h string) string {
+	if len(h) <= 16 {
+		return h
 	}
-	m := map[string]string{}
-	for _, c := range claims {
-		m[c.ID] = c.Name
-	}
-	return m, nil
+	return h[:16] + "..."
 }
 
 // expShellQuote quotes a path for a command line when it needs it.
@@ -307,23 +303,4 @@ func expShellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// expSince formats a date relative to today for request lists.
-func expSince(d vault.Date, today vault.Date) string {
-	if d == "" {
-		return ""
-	}
-	days := int(d.Time().Sub(today.Time()) / (24 * time.Hour))
-	switch {
-	case days == 0:
-		return "today"
-	case days == 1:
-		return "tomorrow"
-	case days == -1:
-		return "yesterday"
-	case days > 0:
-		return fmt.Sprintf("in %d days", days)
-	}
-	return fmt.Sprintf("%d days ago", -days)
 }

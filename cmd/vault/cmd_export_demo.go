@@ -299,7 +299,7 @@ func (d *demo) print(e *env) {
 	recRow(t, "  claim", fmt.Sprintf("%s, %s %s: %d documents, %d calls, %d condition notes, status %s",
 		d.claim.Name, d.claim.Insurer, d.claim.ClaimNumber, d.docs, d.calls, d.notes, d.claim.Status))
 	recRow(t, "  request", fmt.Sprintf("%s received %s, due %s: %s", d.request.ID, d.request.Received, d.request.Due,
-		bundle.DescribeSelection(expSelectionInfo(d.request))))
+		export.RequestSelection(d.request).Describe()))
 	recRow(t, "  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
 		d.bundlePath, recPlural(len(d.result.Manifest.Files), "file", "files"), recFormatSize(d.result.Export.BundleSize)))
 	recRow(t, "  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))

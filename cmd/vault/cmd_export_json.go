@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
 	"time"
 
 	"vault/vault"
@@ -27,12 +25,13 @@ type expRequestJSON struct {
 	Answered string   `json:"answered"` // the ID of the export that answered it, or ""
 }
 
-func expRequestsJSON(list []*vault.Request, names map[string]string, today vault.Date) []expRequestJSON {
+func expRequestsJSON(list []export.Standing, names map[string]string) []expRequestJSON {
 	out := make([]expRequestJSON, 0, len(list))
-	for _, r := range list {
+	for _, st := range list {
+		r := st.Request
 		j := expRequestJSON{ID: r.ID, Claim: names[r.Claim], Received: string(r.Received), Due: string(r.Due),
 			Kinds: nonNil(r.Kinds), From: string(r.From), To: string(r.To), On: []string{}, IDs: nonNil(r.IDs),
-			Note: r.Note, Status: export.RequestStatus(r, today), Answered: r.Answered}
+			Note: r.Note, Status: st.State.Status, Answered: st.State.AnsweredBy}
 		for _, d := range r.On {
 			j.On = append(j.On, string(d))
 		}
@@ -78,12 +77,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// expWriteJSON prints v as indented JSON.
-func expWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"vault/vault"
-	"vault/vault/bundle"
+	"vault/vault/check"
 	"vault/vault/export"
 )
 
@@ -67,21 +67,12 @@ func expRequestAddCommand(e *env) *cli.Command {
 					due = ", due " + string(added.Due)
 				}
 				fmt.Fprintf(e.stdout, "Added request %s to %s: received %s%s, asks for %s\n", added.ID, cl.Name, added.Received, due,
-					bundle.DescribeSelection(expSelectionInfo(added)))
+					export.RequestSelection(added).Describe())
 				fmt.Fprintf(e.stdout, "Answer it with: vault export --request %s -o %s-request-%s.zip\n", added.ID, cl.Name, added.ID)
 				return nil
 			})
 		},
 	}
-}
-
-// expSelectionInfo is a request's selection for DescribeSelection.
-func expSelectionInfo(r *vault.Request) *bundle.Selection {
-	s := &bundle.Selection{Kinds: r.Kinds, From: string(r.From), To: string(r.To), IDs: r.IDs}
-	for _, d := range r.On {
-		s.On = append(s.On, string(d))
-	}
-	return s
 }
 
 func expRequestListCommand(e *env) *cli.Command {
@@ -102,17 +93,17 @@ func expRequestListCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				list, err := export.Requests(v, claimID)
-				if err != nil {
-					return err
-				}
-				names, err := expClaimNames(v)
-				if err != nil {
-					return err
-				}
 				today := vault.DateOf(e.now())
+				list, err := export.Requests(v, claimID, today)
+				if err != nil {
+					return err
+				}
+				names, err := recClaimNames(v)
+				if err != nil {
+					return err
+				}
 				if c.Bool("json") {
-					return expWriteJSON(e.stdout, expRequestsJSON(list, names, today))
+					return recWriteJSON(e.stdout, expRequestsJSON(list, names))
 				}
 				if len(list) == 0 {
 					fmt.Fprintln(e.stdout, "No requests: record one with 'vault request add --claim NAME --due DATE --kind K ...'.")
@@ -120,18 +111,30 @@ func expRequestListCommand(e *env) *cli.Command {
 				}
 				w := recTable(e.stdout)
 				recRow(w, "RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
-				for _, r := range list {
-					status := export.RequestStatus(r, today)
-					switch {
-					case r.Answered != "":
-						status = "answered by " + r.Answered
-					case r.Due != "":
-						status += " (due " + expSince(r.Due, today) + ")"
-					}
-					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], status, bundle.DescribeSelection(expSelectionInfo(r)))
+				for _, st := range list {
+					r := st.Request
+					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
+						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()
 			})
 		},
 	}
+}
+
+// expRequestStatus is a request's STATUS cell: "answered by EXPORT", or
+// "open" or "overdue" with when it is due ("open (due in 29 days)"), saying
+// when the due date is the default one.
+func expRequestStatus(s check.RequestState, today vault.Date) string {
+	switch {
+	case s.Status == check.RequestAnswered:
+		return "answered by " + s.AnsweredBy
+	case s.Due == "":
+		return s.Status
+	}
+	when := check.Relative(today, s.Due)
+	if s.Defaulted {
+		when += fmt.Sprintf(", %d days from receipt", check.RequestAnswerDays)
+	}
+	return s.Status + " (due " + when + ")"
 }

@@ -263,13 +263,15 @@ func TestVerifyBundleCLI(t *testing.T) {
 	}
 }
 
-// TestVerifyBundleAgainstVault: --check-vault (or --vault on the command
-// line) says whether the vault signed the bundle and exported it.
+// TestVerifyBundleAgainstVault: with --vault on the command line it says
+// whether that vault signed the bundle and exported it; VAULT_PATH alone
+// does not open a vault.
 func TestVerifyBundleAgainstVault(t *testing.T) {
 	d := expDemo(t)
 	vars := map[string]string{"VAULT_PATH": d.vaultPath, "VAULT_PASSPHRASE_FILE": d.passFile}
-	e, out, errb := expTestEnv(t, vars)
-	if code := run([]string{"vault", "verify-bundle", d.bundlePath, "--check-vault"}, e); code != 0 ||
+	elsewhere := map[string]string{"VAULT_PATH": filepath.Join(t.TempDir(), "none.db"), "VAULT_PASSPHRASE_FILE": d.passFile}
+	e, out, errb := expTestEnv(t, elsewhere)
+	if code := run([]string{"vault", "verify-bundle", d.bundlePath, "--vault", d.vaultPath}, e); code != 0 ||
 		!strings.Contains(out.String(), "signed by this vault ("+d.vaultPath+")") ||
 		!strings.Contains(out.String(), "in this vault's export history: export "+d.result.Export.ID+" of claim back-2026") {
 		t.Errorf("exit %d\n%s%s", code, out, errb)
@@ -277,7 +279,12 @@ func TestVerifyBundleAgainstVault(t *testing.T) {
 	// VAULT_PATH alone does not open the vault (it is usually set).
 	e, out, _ = expTestEnv(t, vars)
 	if code := run([]string{"vault", "verify-bundle", d.bundlePath}, e); code != 0 || strings.Contains(out.String(), "this vault") {
-		t.Errorf("without --check-vault: exit %d\n%s", code, out)
+		t.Errorf("without --vault: exit %d\n%s", code, out)
+	}
+	// --check-vault is gone: the way is --vault.
+	e, _, errb = expTestEnv(t, vars)
+	if code := run([]string{"vault", "verify-bundle", d.bundlePath, "--check-vault"}, e); code != 2 || !strings.Contains(errb.String(), "check-vault") {
+		t.Errorf("--check-vault: exit %d\n%s", code, errb)
 	}
 
 	// Another vault: not signed by it, not in its history; named with --vault.
@@ -302,11 +309,70 @@ func TestVerifyBundleAgainstVault(t *testing.T) {
 	es[entryIndex(es, bundle.SignatureName)].data = ed25519.Sign(key, es[mi].data)
 	p := filepath.Join(t.TempDir(), "resigned.zip")
 	writeZipFile(t, p, es)
-	e, out, errb = expTestEnv(t, vars)
-	code = run([]string{"vault", "verify-bundle", p, "--check-vault"}, e)
+	e, out, errb = expTestEnv(t, elsewhere)
+	code = run([]string{"vault", "verify-bundle", p, "--vault", d.vaultPath}, e)
 	if code != 1 || !strings.Contains(out.String(), "problem: not signed by this vault") ||
 		!strings.Contains(out.String(), "problem: export "+d.result.Export.ID+" is in this vault's history with another bundle SHA-256") {
 		t.Errorf("re-signed: exit %d\n%s%s", code, out, errb)
+	}
+}
+
+// expRunTyped runs a command line as run() does when it records the
+// arguments as typed (typedArgsKey), and returns the command's error.
+func expRunTyped(e *env, args []string) error {
+	app := newApp(e)
+	app.Metadata = map[string]any{typedArgsKey: args}
+	rargs, err := reorderArgs(app, args)
+	if err != nil {
+		return err
+	}
+	return app.Run(rargs)
+}
+
+// TestVerifyBundleVaultTyped: --vault counts when it was typed, even when
+// it names the vault VAULT_PATH names; VAULT_PATH alone never counts.
+func TestVerifyBundleVaultTyped(t *testing.T) {
+	d := expDemo(t)
+	vars := map[string]string{"VAULT_PATH": d.vaultPath, "VAULT_PASSPHRASE_FILE": d.passFile}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		vault bool
+	}{
+		{"--vault equal to VAULT_PATH", []string{"vault", "verify-bundle", d.bundlePath, "--vault", d.vaultPath}, true},
+		{"--vault=PATH before the command", []string{"vault", "--vault=" + d.vaultPath, "verify-bundle", d.bundlePath}, true},
+		{"VAULT_PATH alone", []string{"vault", "verify-bundle", d.bundlePath}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, out, errb := expTestEnv(t, vars)
+			if err := expRunTyped(e, tc.args); err != nil {
+				t.Fatalf("%v\n%s%s", err, out, errb)
+			}
+			if got := strings.Contains(out.String(), "signed by this vault ("+d.vaultPath+")"); got != tc.vault {
+				t.Errorf("checked against the vault: %v, want %v\n%s", got, tc.vault, out)
+			}
+		})
+	}
+}
+
+func TestFlagTyped(t *testing.T) {
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"vault", "verify-bundle", "b.zip", "--vault", "v.db"}, true},
+		{[]string{"vault", "--vault=v.db", "verify-bundle", "b.zip"}, true},
+		{[]string{"vault", "-vault", "v.db", "verify-bundle", "b.zip"}, true},
+		{[]string{"vault", "verify-bundle", "b.zip"}, false},
+		{[]string{"vault", "verify-bundle", "--", "--vault"}, false},
+		{[]string{"vault", "verify-bundle", "--passphrase-file", "--vault", "b.zip"}, false},
+		{[]string{"vault", "verify-bundle", "--vaults", "b.zip"}, false},
+		{[]string{"--vault"}, false}, // the program's name is not an argument
+	}
+	for _, tc := range tests {
+		if got := flagTyped(tc.args, "vault"); got != tc.want {
+			t.Errorf("flagTyped(%q) = %v, want %v", tc.args, got, tc.want)
+		}
 	}
 }
 
@@ -341,5 +407,18 @@ func TestProgressBar(t *testing.T) {
 	p.finish()
 	if buf.Len() != 0 {
 		t.Errorf("disabled bar drew %q", buf.String())
+	}
+}
+
+// TestExpShortHash: a short or empty recorded hash is shown whole, never
+// sliced past its end.
+func TestExpShortHash(t *testing.T) {
+	for h, want := range map[string]string{
+		"": "", "abc": "abc", strings.Repeat("a", 16): strings.Repeat("a", 16),
+		strings.Repeat("ab", 32): strings.Repeat("ab", 8) + "...",
+	} {
+		if got := expShortHash(h); got != want {
+			t.Errorf("expShortHash(%q) = %q, want %q", h, got, want)
+		}
 	}
 }

@@ -32,12 +32,9 @@ func expVerifyCommand(e *env) *cli.Command {
 		ArgsUsage: "BUNDLE.zip",
 		Description: "Needs no vault and no passphrase: anyone with the bundle can run it. Each problem is printed on\n" +
 			"its own line; the exit status is 0 only when there is none.\n" +
-			"With --check-vault (or --vault PATH on the command line) it also opens your vault (read-only,\n" +
-			"with the passphrase) and says whether this vault signed the bundle and whether the bundle is in\n" +
-			"its export history.",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "check-vault", Usage: "also check the bundle against the vault (--vault / VAULT_PATH) and its export history"},
-		},
+			"With --vault PATH on the command line (VAULT_PATH alone does not count) it also opens that vault\n" +
+			"(read-only, with the passphrase) and says whether this vault signed the bundle and whether the\n" +
+			"bundle is in its export history.",
 		Action: func(c *cli.Context) error {
 			switch c.NArg() {
 			case 0:
@@ -57,7 +54,7 @@ func expVerifyCommand(e *env) *cli.Command {
 			}
 			problems := res.Problems
 			var vaultLines []string
-			if c.Bool("check-vault") || expVaultFlagGiven(c, e) {
+			if expVaultTyped(c, e) {
 				lines, vp, err := expCheckAgainstVault(c, e, res)
 				if err != nil {
 					return err
@@ -79,10 +76,16 @@ func expVerifyCommand(e *env) *cli.Command {
 	}
 }
 
-// expVaultFlagGiven reports whether --vault was typed on the command line.
-// VAULT_PATH is usually set in the environment, so the flag's value alone
-// does not show intent: it counts only when it differs from VAULT_PATH.
-func expVaultFlagGiven(c *cli.Context, e *env) bool {
+// expVaultTyped reports whether --vault was typed on the command line:
+// VAULT_PATH is usually set in the environment, so only the flag itself
+// shows that the user wants the bundle checked against a vault, even when
+// it names the vault VAULT_PATH names. run() records the command line as
+// typed (typedArgs); until it does, a --vault that differs from VAULT_PATH
+// is taken as typed, which misses a typed --vault equal to VAULT_PATH.
+func expVaultTyped(c *cli.Context, e *env) bool {
+	if args, ok := typedArgs(c); ok {
+		return flagTyped(args, "vault")
+	}
 	p := c.String("vault")
 	return p != "" && p != e.getenv("VAULT_PATH")
 }
@@ -131,7 +134,7 @@ func expCheckAgainstVault(c *cli.Context, e *env, res *bundle.Result) (lines, pr
 	if err != nil {
 		return nil, nil, err
 	}
-	names, err := expClaimNames(v)
+	names, err := recClaimNames(v)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -61,7 +61,7 @@ func maintBackupCommand(e *env) *cli.Command {
 						fmt.Fprintln(e.stdout, oneLine(p.String()))
 					}
 					return fmt.Errorf("the copy fails verification with %s (listed above), so the vault itself is damaged: nothing was written; run 'vault verify'",
-						maintPlural(len(rep.Problems), "problem"))
+						recPlural(len(rep.Problems), "problem", "problems"))
 				}
 				return nil
 			})
@@ -72,8 +72,8 @@ func maintBackupCommand(e *env) *cli.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Backed up %s to %s (%s, generation %d), verified: %s, %s, %s.\n",
-				path, out, maintSize(n), v.State().Generation, maintPlural(rep.Records, "record"),
-				maintPlural(rep.HistoryEntries, "history entry"), maintPlural(rep.Chunks, "chunk"))
+				path, out, recFormatSize(n), v.State().Generation, recPlural(rep.Records, "record", "records"),
+				recPlural(rep.HistoryEntries, "history entry", "history entries"), recPlural(rep.Chunks, "chunk", "chunks"))
 			fmt.Fprintf(e.stdout, "Restore by opening it with the same passphrase: vault --vault %s ...\n", out)
 			return nil
 		},

@@ -32,7 +32,7 @@ func maintCompactCommand(e *env) *cli.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Compacted %s: %d -> %d bytes (%s -> %s; %s returned to the disk).\n",
-				v.Path(), res.Before, res.After, maintSize(res.Before), maintSize(res.After), maintSize(max(res.Before-res.After, 0)))
+				v.Path(), res.Before, res.After, recFormatSize(res.Before), recFormatSize(res.After), recFormatSize(max(res.Before-res.After, 0)))
 			return nil
 		},
 	}

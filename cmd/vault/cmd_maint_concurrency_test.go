@@ -132,7 +132,7 @@ func backupDuringLargeAdd(t *testing.T, w *crashWorld) {
 		}
 		entries, _ := os.ReadDir(w.dir)
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".vault-backup") {
+			if strings.Contains(e.Name(), ".vault-backup-") {
 				t.Errorf("a failed backup left %s", e.Name())
 			}
 		}

@@ -255,6 +255,34 @@ func (w *crashWorld) checkAfterKill(t *testing.T, cc crashCommand) {
 			t.Errorf("a half-written backup: %v %v", err, rep.Problems)
 		}
 	}
+	// Last: the rerun replaces the outputs checked above.
+	w.checkNoTempsAfterRerun(t, cc)
+}
+
+// checkNoTempsAfterRerun: a backup or compaction killed midway may leave its
+// temporary file; the next one (of the same target) removes it.
+func (w *crashWorld) checkNoTempsAfterRerun(t *testing.T, cc crashCommand) {
+	t.Helper()
+	var kind string
+	var args []string
+	switch cc.name {
+	case "backup":
+		kind, args = ".vault-backup-", []string{"backup", "--force", "out.db"}
+	case "compact":
+		kind, args = ".vault-compact-", []string{"compact"}
+	default:
+		return
+	}
+	w.mustRun(t, args...)
+	entries, err := os.ReadDir(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), kind) {
+			t.Errorf("the %s after a kill left %s", cc.name, e.Name())
+		}
+	}
 }
 
 func (w *crashWorld) checkVault(t *testing.T, v *vault.Vault, when string) *integrity.Report {

@@ -10,9 +10,10 @@ import (
 // Rollback evidence for the CLI: after a vault is opened, maintWarnRollback
 // compares its generation with the last one seen (a state file under
 // $XDG_STATE_HOME/vault) and prints a one-line warning when it went
-// backwards; maintCloseVault records the generation now seen and closes the
-// vault. Problems with the state file itself are warnings: they never stop a
-// command.
+// backwards; maintCloseVault records the generation now seen (rewriting the
+// state file only when it changed: a read-only command does not) and closes
+// the vault. Problems with the state file itself are warnings: they never
+// stop a command.
 
 // maintWarnRollback prints "vault: warning: ..." when the vault's generation
 // went backwards or its history does not continue the one seen before.
@@ -33,7 +34,8 @@ func maintWarnRollback(e *env, v *vault.Vault) {
 }
 
 // maintCloseVault records the generation seen (while the vault's lock is
-// still held), then closes the vault.
+// still held; nothing is written when the state file already holds it), then
+// closes the vault.
 func maintCloseVault(e *env, v *vault.Vault) error {
 	if dir, err := integrity.StateDir(e.getenv); err == nil {
 		if err := integrity.RecordGeneration(dir, v); err != nil {

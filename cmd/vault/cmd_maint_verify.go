@@ -36,7 +36,7 @@ func maintVerifyCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, oneLine(p.String()))
 				}
 				return fmt.Errorf("verify found %s (listed above): the vault is damaged; restore it from a backup (open one with --vault BACKUP)",
-					maintPlural(len(rep.Problems), "problem"))
+					recPlural(len(rep.Problems), "problem", "problems"))
 			}
 			fmt.Fprintln(e.stdout, maintVerifySummary(v, rep, c.Bool("read-data")))
 			return nil
@@ -49,7 +49,7 @@ func maintVerifySummary(v *vault.Vault, rep *integrity.Report, readData bool) st
 	var types []string
 	for _, t := range []vault.Type{vault.TypeClaim, vault.TypeDocument, vault.TypeCall, vault.TypeCondition, vault.TypeRequest, vault.TypeExport} {
 		if n := rep.ByType[string(t)]; n > 0 {
-			types = append(types, maintPlural(n, string(t)))
+			types = append(types, recPlural(n, string(t), string(t)+"s"))
 		}
 	}
 	kinds := ""
@@ -57,38 +57,13 @@ func maintVerifySummary(v *vault.Vault, rep *integrity.Report, readData bool) st
 		kinds = " (" + strings.Join(types, ", ") + ")"
 	}
 	s := fmt.Sprintf("%s is sound: file structure, %s%s, %s chained to the sealed state (generation %d), %s of %s all present.",
-		v.Path(), maintPlural(rep.Records, "record"), kinds, maintPlural(rep.HistoryEntries, "history entry"), v.State().Generation,
-		maintPlural(rep.Chunks, "chunk"), maintPlural(rep.Documents, "document"))
+		v.Path(), recPlural(rep.Records, "record", "records"), kinds, recPlural(rep.HistoryEntries, "history entry", "history entries"), v.State().Generation,
+		recPlural(rep.Chunks, "chunk", "chunks"), recPlural(rep.Documents, "document", "documents"))
 	if readData {
-		s += fmt.Sprintf(" Read %s (%s): every SHA-256 matches.", maintPlural(rep.DocumentsRead, "document"), maintSize(rep.BytesRead))
+		s += fmt.Sprintf(" Read %s (%s): every SHA-256 matches.", recPlural(rep.DocumentsRead, "document", "documents"), recFormatSize(rep.BytesRead))
 	}
 	if rep.Pending > 0 {
-		s += fmt.Sprintf(" %s of an interrupted add will be removed at the next change.", maintPlural(rep.Pending, "unfinished document"))
+		s += fmt.Sprintf(" %s of an interrupted add will be removed at the next change.", recPlural(rep.Pending, "unfinished document", "unfinished documents"))
 	}
 	return s
-}
-
-// maintPlural returns "1 record", "2 records", "3 history entries".
-func maintPlural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// maintSize formats a byte count for people, in the units the other
-// commands use: "512 B", "1.5 KiB", "3.2 MiB", "1.1 GiB".
-func maintSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	case n < 1<<30:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 }

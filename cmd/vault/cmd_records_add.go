@@ -43,7 +43,7 @@ func recAddCommand(e *env) *cli.Command {
 				}
 				added, warnings, err := v.AddDocuments(cl, docs, vault.AddOptions{AllowDuplicate: c.Bool("allow-duplicate"), AnyType: c.Bool("any-type")})
 				if err != nil {
-					return err
+					return recFieldError(err)
 				}
 				for _, w := range warnings {
 					recWarn(e, "%s", w)
@@ -66,14 +66,14 @@ func recAddCommand(e *env) *cli.Command {
 func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 	kind := c.String("kind")
 	if kind == "" {
-		return nil, recUsage("give the kind of document with --kind KIND (%s)", strings.Join(vault.DocumentKinds, ", "))
+		return nil, usagef("give the kind of document with --kind KIND (%s)", strings.Join(vault.DocumentKinds, ", "))
 	}
 	kind, err := vault.ParseKind(kind)
 	if err != nil {
-		return nil, recUsage("--kind: %v", err)
+		return nil, usagef("--kind: %v", err)
 	}
 	if strings.TrimSpace(c.String("claim")) == "" {
-		return nil, recUsage("give the claim with --claim NAME (see 'vault claim list')")
+		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
 	}
 	base := vault.NewDocument{Kind: kind, Title: c.String("title")}
 	if base.Date, err = recDateFlag(c, e, "date"); err != nil {
@@ -88,35 +88,35 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 	for _, s := range recMultiValues(c, "cpt") {
 		l, err := vault.ParseCPT(s)
 		if err != nil {
-			return nil, recUsage("--cpt: %v", err)
+			return nil, usagef("--cpt: %v", err)
 		}
 		base.CPT = append(base.CPT, l)
 	}
 	if (base.Amount != nil || len(base.CPT) > 0) && !vault.HasAmount(kind) {
-		return nil, recUsage("--amount and --cpt are for receipts, not for a %s", kind)
+		return nil, usagef("--amount and --cpt are for receipts, not for a %s", kind)
 	}
 	if base.ValidUntil != "" && !vault.HasValidUntil(kind) {
-		return nil, recUsage("--valid-until is for a referral, prescription, lmn or authorization, not for a %s", kind)
+		return nil, usagef("--valid-until is for a referral, prescription, lmn or authorization, not for a %s", kind)
 	}
 	args := c.Args().Slice()
 	switch {
 	case c.IsSet("text"):
 		if len(args) > 0 {
-			return nil, recUsage("give either --text or files, not both")
+			return nil, usagef("give either --text or files, not both")
 		}
 		if c.IsSet("name") {
-			return nil, recUsage("--name names what is read from stdin (-); typed text has no file name")
+			return nil, usagef("--name names what is read from stdin (-); typed text has no file name")
 		}
 		text := c.String("text")
 		if strings.TrimSpace(text) == "" {
-			return nil, recUsage("--text is empty: type the note, or give files")
+			return nil, usagef("--text is empty: type the note, or give files")
 		}
 		d := base
 		d.Typed = true
 		d.Open = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(text)), nil }
 		return []vault.NewDocument{d}, nil
 	case len(args) == 0:
-		return nil, recUsage("nothing to add: give FILE..., --text \"...\" or - --name FILE-NAME")
+		return nil, usagef("nothing to add: give FILE..., --text \"...\" or - --name FILE-NAME")
 	}
 	var docs []vault.NewDocument
 	stdin := false
@@ -124,12 +124,12 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 		d := base
 		if a == "-" {
 			if stdin {
-				return nil, recUsage("- (stdin) can be given only once")
+				return nil, usagef("- (stdin) can be given only once")
 			}
 			stdin = true
 			name := strings.TrimSpace(c.String("name"))
 			if name == "" {
-				return nil, recUsage("give the file name of what is read from stdin with --name FILE-NAME")
+				return nil, usagef("give the file name of what is read from stdin with --name FILE-NAME")
 			}
 			d.FileName = name
 			d.Open = func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }
@@ -144,28 +144,27 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 		docs = append(docs, d)
 	}
 	if c.IsSet("name") && !stdin {
-		return nil, recUsage("--name names what is read from stdin: give - as the file")
+		return nil, usagef("--name names what is read from stdin: give - as the file")
 	}
 	return docs, nil
 }
 
-// recUsage is a usage error (exit status 2).
-func recUsage(format string, args ...any) error { return usagef(format, args...) }
-
 // recCheckFile refuses what cannot be added before anything is stored: a
-// missing, unreadable or empty file, a folder, a pipe or device.
+// missing, unreadable or empty file, a folder, a pipe or device. Messages
+// name the file as vault.SafeName prints it.
 func recCheckFile(path string) error {
+	name := vault.SafeName(path)
 	st, err := os.Stat(path)
 	if err != nil {
 		return recFileError(path, err)
 	}
 	switch {
 	case st.IsDir():
-		return fmt.Errorf("%s is a folder: give the files in it (nothing was added)", path)
+		return fmt.Errorf("%s is a folder: give the files in it (nothing was added)", name)
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (a pipe, socket or device): only regular files or - (stdin) can be added (nothing was added)", path)
+		return fmt.Errorf("%s is not a regular file (a pipe, socket or device): only regular files or - (stdin) can be added (nothing was added)", name)
 	case st.Size() == 0:
-		return fmt.Errorf("%s is empty: nothing was added", path)
+		return fmt.Errorf("%s is empty: nothing was added", name)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -195,13 +194,14 @@ func recOpenFile(path string) (io.ReadCloser, error) {
 	return f, nil
 }
 
-// recFileError says why a file cannot be read, naming it once.
+// recFileError says why a file cannot be read, naming it once (as
+// vault.SafeName prints it).
 func recFileError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: no such file (nothing was added)", path)
+		return fmt.Errorf("%s: no such file (nothing was added)", vault.SafeName(path))
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("%s: permission denied: the file cannot be read (nothing was added)", path)
+		return fmt.Errorf("%s: permission denied: the file cannot be read (nothing was added)", vault.SafeName(path))
 	}
 	return fmt.Errorf("%w (nothing was added)", unwrapPathError(err))
 }

@@ -46,7 +46,7 @@ func recEditCommand(e *env) *cli.Command {
 				}
 			}
 			if len(set) == 0 {
-				return recUsage("nothing to change: give the fields to change, such as --title T or --date D (see 'vault edit --help')")
+				return usagef("nothing to change: give the fields to change, such as --title T or --date D (see 'vault edit --help')")
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
 				r, err := v.Resolve(id, nil)
@@ -62,7 +62,7 @@ func recEditCommand(e *env) *cli.Command {
 				}
 				for _, f := range set {
 					if !slices.Contains(allowed, f) {
-						return recUsage("--%s does not apply to %s, a %s: use %s", f, r.RecordID(), vault.ItemKind(r), "--"+strings.Join(allowed, ", --"))
+						return usagef("--%s does not apply to %s, a %s: use %s", f, r.RecordID(), vault.ItemKind(r), "--"+strings.Join(allowed, ", --"))
 					}
 				}
 				changed, err := recApplyEdit(c, e, v, r)
@@ -71,7 +71,7 @@ func recEditCommand(e *env) *cli.Command {
 				}
 				got, err := v.UpdateItem(changed)
 				if err != nil {
-					return err
+					return recFieldError(err)
 				}
 				if len(got) == 0 {
 					fmt.Fprintf(e.stdout, "%s unchanged\n", r.RecordID())
@@ -102,7 +102,7 @@ func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault
 		if c.IsSet("kind") {
 			k, err := vault.ParseKind(c.String("kind"))
 			if err != nil {
-				return nil, recUsage("--kind: %v", err)
+				return nil, usagef("--kind: %v", err)
 			}
 			d.Kind = k
 		}
@@ -113,11 +113,12 @@ func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault
 			}
 			d.Date = date
 		}
+		// The vault trims the title and keeps the file name's base name.
 		if c.IsSet("title") {
-			d.Title = strings.TrimSpace(c.String("title"))
+			d.Title = c.String("title")
 		}
 		if c.IsSet("name") {
-			d.FileName = strings.TrimSpace(c.String("name"))
+			d.FileName = c.String("name")
 		}
 		if c.IsSet("amount") {
 			a, err := recAmountFlag(c, "amount")
@@ -134,7 +135,7 @@ func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault
 				}
 				l, err := vault.ParseCPT(s)
 				if err != nil {
-					return nil, recUsage("--cpt: %v", err)
+					return nil, usagef("--cpt: %v", err)
 				}
 				d.CPT = append(d.CPT, l)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"vault/store"
 	"vault/vault"
 )
 
@@ -28,7 +29,7 @@ func recGetCommand(e *env) *cli.Command {
 			}
 			out := c.String("output")
 			if c.IsSet("output") && out == "" {
-				return recUsage("-o needs a file name")
+				return usagef("-o needs a file name")
 			}
 			if out != "" && !c.Bool("force") {
 				if err := recCheckOutput(out); err != nil {
@@ -74,10 +75,12 @@ func recCheckOutput(path string) error {
 	return nil
 }
 
-// recWriteFileAtomic writes a file 0600 through a temporary file beside it,
-// synced and renamed into place only when write succeeds: a failure never
-// leaves a partial file at path. Without force it refuses to replace an
-// existing file.
+// recWriteFileAtomic writes a file 0600 through a temporary file beside it
+// (store.CreateTempBeside), synced and moved into place (store.Place) only
+// when write succeeds: a failure never leaves a partial file at path.
+// Without force it never replaces a file, not even one that appeared while
+// it wrote. Temporary files that an earlier, killed get left beside path
+// are removed first.
 func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (err error) {
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -86,51 +89,29 @@ func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (er
 	if st, err := os.Lstat(path); err == nil && st.IsDir() {
 		return fmt.Errorf("%s is a folder: give a file name with -o", path)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	pattern := "." + filepath.Base(path) + ".*.tmp"
+	store.RemoveStaleTemps(path, pattern)
+	tmp, err := store.CreateTempBeside(path, pattern)
 	if err != nil {
-		return fmt.Errorf("create a temporary file beside %s: %w", path, unwrapPathError(err))
+		return err
 	}
 	defer func() {
+		tmp.Close()
 		if err != nil {
-			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
 	if err := write(tmp); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !force {
-		// Link fails if path appeared meanwhile; rename would replace it.
-		if err := os.Link(tmp.Name(), path); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
-			}
-			if err := os.Rename(tmp.Name(), path); err != nil {
-				return err
-			}
-		} else {
-			_ = os.Remove(tmp.Name())
+	if err := store.Place(tmp.Name(), path, force); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
 		}
-	} else if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	recSyncDir(dir)
 	return nil
-}
-
-// recSyncDir makes a rename in dir durable, where the system allows it.
-func recSyncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }

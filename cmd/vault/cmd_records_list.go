@@ -29,7 +29,7 @@ func recFilter(c *cli.Context, e *env) (vault.Filter, error) {
 	for _, k := range c.StringSlice("kind") {
 		kind, err := vault.ParseItemKind(k)
 		if err != nil {
-			return f, recUsage("--kind: %v", err)
+			return f, usagef("--kind: %v", err)
 		}
 		f.Kinds = append(f.Kinds, kind)
 	}
@@ -41,7 +41,7 @@ func recFilter(c *cli.Context, e *env) (vault.Filter, error) {
 		return f, err
 	}
 	if err := f.Check(); err != nil {
-		return f, recUsage("%v", err)
+		return f, usagef("%v", err)
 	}
 	return f, nil
 }
@@ -142,11 +142,11 @@ func recSearchCommand(e *env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return recUsage("search needs the TEXT to find")
+				return usagef("search needs the TEXT to find")
 			}
 			text := strings.Join(c.Args().Slice(), " ")
 			if strings.TrimSpace(text) == "" {
-				return recUsage("search needs the TEXT to find")
+				return usagef("search needs the TEXT to find")
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
 				var f vault.Filter

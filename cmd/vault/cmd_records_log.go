@@ -37,13 +37,13 @@ func recLogCallCommand(e *env) *cli.Command {
 				return err
 			}
 			if strings.TrimSpace(c.String("claim")) == "" {
-				return recUsage("give the claim with --claim NAME (see 'vault claim list')")
+				return usagef("give the claim with --claim NAME (see 'vault claim list')")
 			}
 			if strings.TrimSpace(c.String("rep")) == "" {
-				return recUsage("give the representative's name with --rep NAME")
+				return usagef("give the representative's name with --rep NAME")
 			}
 			if strings.TrimSpace(c.String("summary")) == "" {
-				return recUsage("give what was said with --summary \"...\"")
+				return usagef("give what was said with --summary \"...\"")
 			}
 			var call vault.Call
 			if err := recApplyCallFlags(c, e, &call); err != nil {
@@ -56,7 +56,7 @@ func recLogCallCommand(e *env) *cli.Command {
 				}
 				logged, warnings, err := v.LogCall(cl, call)
 				if err != nil {
-					return err
+					return recFieldError(err)
 				}
 				for _, w := range warnings {
 					recWarn(e, "%s (add it later with 'vault edit %s --ref REF')", w, logged.ID)
@@ -68,20 +68,21 @@ func recLogCallCommand(e *env) *cli.Command {
 	}
 }
 
-// recApplyCallFlags sets the call's fields from the flags that are set.
+// recApplyCallFlags sets the call's fields from the flags that are set
+// (the vault trims the text when it stores it).
 func recApplyCallFlags(c *cli.Context, e *env, call *vault.Call) error {
 	for _, f := range []struct {
 		flag string
 		dst  *string
 	}{{"rep", &call.Rep}, {"summary", &call.Summary}, {"ref", &call.Ref}, {"phone", &call.Phone}, {"promised", &call.Promised}} {
 		if c.IsSet(f.flag) {
-			*f.dst = strings.TrimSpace(c.String(f.flag))
+			*f.dst = c.String(f.flag)
 		}
 	}
 	if c.IsSet("at") {
 		at, err := recParseTime(c.String("at"))
 		if err != nil {
-			return recUsage("--at: %v", err)
+			return usagef("--at: %v", err)
 		}
 		call.At = at
 	}
@@ -90,7 +91,7 @@ func recApplyCallFlags(c *cli.Context, e *env, call *vault.Call) error {
 		if s := strings.TrimSpace(c.String("party")); s != "" {
 			p, err := vault.ParseParty(s)
 			if err != nil {
-				return recUsage("--party: %v", err)
+				return usagef("--party: %v", err)
 			}
 			call.Party = p
 		}
@@ -98,7 +99,7 @@ func recApplyCallFlags(c *cli.Context, e *env, call *vault.Call) error {
 	if c.IsSet("duration") {
 		d, err := recParseDuration(c.String("duration"))
 		if err != nil {
-			return recUsage("--duration: %v", err)
+			return usagef("--duration: %v", err)
 		}
 		call.Duration = d
 	}
@@ -163,10 +164,10 @@ func recLogConditionCommand(e *env) *cli.Command {
 				return err
 			}
 			if strings.TrimSpace(c.String("claim")) == "" {
-				return recUsage("give the claim with --claim NAME (see 'vault claim list')")
+				return usagef("give the claim with --claim NAME (see 'vault claim list')")
 			}
 			if !c.IsSet("phase") {
-				return recUsage("give the phase with --phase before, after or progress")
+				return usagef("give the phase with --phase before, after or progress")
 			}
 			var cond vault.Condition
 			if err := recApplyConditionFlags(c, e, &cond); err != nil {
@@ -179,7 +180,7 @@ func recLogConditionCommand(e *env) *cli.Command {
 				}
 				logged, err := v.LogCondition(cl, cond)
 				if err != nil {
-					return err
+					return recFieldError(err)
 				}
 				fmt.Fprintf(e.stdout, "Logged condition note %s to %s: %s, %s\n", logged.ID, cl.Name, logged.Date, recItemTitle(logged))
 				return nil
@@ -206,7 +207,7 @@ func recApplyConditionFlags(c *cli.Context, e *env, cond *vault.Condition) error
 	if c.IsSet("phase") {
 		p, err := vault.ParsePhase(c.String("phase"))
 		if err != nil {
-			return recUsage("--phase: %v", err)
+			return usagef("--phase: %v", err)
 		}
 		cond.Phase = p
 	}
@@ -222,7 +223,7 @@ func recApplyConditionFlags(c *cli.Context, e *env, cond *vault.Condition) error
 		if s := strings.TrimSpace(c.String("pain")); s != "" {
 			p, err := vault.ParsePain(s)
 			if err != nil {
-				return recUsage("--pain: %v", err)
+				return usagef("--pain: %v", err)
 			}
 			cond.Pain = &p
 		}
@@ -235,13 +236,13 @@ func recApplyConditionFlags(c *cli.Context, e *env, cond *vault.Condition) error
 			}
 			m, err := vault.ParseMeasure(s)
 			if err != nil {
-				return recUsage("--measure: %v", err)
+				return usagef("--measure: %v", err)
 			}
 			cond.Measures = append(cond.Measures, m)
 		}
 	}
 	if c.IsSet("text") {
-		cond.Text = strings.TrimSpace(c.String("text"))
+		cond.Text = c.String("text")
 	}
 	return nil
 }

@@ -240,3 +240,131 @@ func TestRecordsLongInputNotEchoed(t *testing.T) {
 		t.Error("the vault changed")
 	}
 }
+
+func TestRecordsFormatSize(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"},
+		{1023, "1023 B"},
+		{1024, "1.0 KiB"},
+		{1536, "1.5 KiB"},
+		{1<<20 - 52, "1023.9 KiB"},
+		{1<<20 - 1, "1.0 MiB"}, // rounds to 1024.0 KiB: the next unit
+		{1 << 20, "1.0 MiB"},
+		{5*1<<20 + 1<<19, "5.5 MiB"},
+		{1<<30 - 1, "1.0 GiB"},
+		{1 << 30, "1.0 GiB"},
+		{3 * 1 << 29, "1.5 GiB"},
+		{1 << 40, "1.0 TiB"},
+		{5 * 1 << 40, "5.0 TiB"},
+		{1 << 50, "1024.0 TiB"}, // no unit beyond TiB
+	} {
+		if got := recFormatSize(tc.n); got != tc.want {
+			t.Errorf("recFormatSize(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestRecordsFieldErrorsAreUsage checks that a value the vault refuses is a
+// usage error (exit 2) naming the flag where the message alone would not,
+// while a refusal that is no malformed value (a taken name) exits 1.
+func TestRecordsFieldErrorsAreUsage(t *testing.T) {
+	var docID string
+	path, pass := recTestVault(t, func(v *vault.Vault) error {
+		c, err := v.NewClaim(vault.Claim{Name: "back-2026", Insurer: "Acme"})
+		if err != nil {
+			return err
+		}
+		docs, _, err := v.AddDocuments(c, []vault.NewDocument{{Kind: "receipt", FileName: "r.pdf", Open: recReader("%PDF-1.4\n")}}, vault.AddOptions{})
+		if err == nil {
+			docID = docs[0].ID
+		}
+		return err
+	})
+	before := recState(t, path, pass)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"claim", "new", "Neck", "--insurer", "X"}, 2, `vault: bad claim name "Neck": use lowercase letters, digits and dashes, such as back-2026`},
+		{[]string{"claim", "new", "neck", "--insurer", " "}, 2, "vault: claim neck needs an insurer: give --insurer NAME"},
+		{[]string{"claim", "new", "neck", "--insurer", "X", "--plan", "hmo"}, 2, `vault: --plan: unknown plan "hmo" (did you mean hsa?)`},
+		{[]string{"claim", "new", "neck", "--insurer", "X", "--npi", "123"}, 2, `vault: --npi: bad NPI "123"`},
+		{[]string{"claim", "new", "neck", "--insurer", "X", "--diagnosis", "M5"}, 2, `vault: --diagnosis: bad ICD-10 code "M5"`},
+		{[]string{"claim", "new", "neck", "--insurer", "X\x1b[31m"}, 2, "vault: insurer has a control character (U+001B): type it as plain text"},
+		{[]string{"claim", "set", "back-2026", "--plan", "medicar"}, 2, `vault: --plan: unknown plan "medicar" (did you mean medicare?)`},
+		{[]string{"claim", "set", "back-2026", "--diagnosis", "M54."}, 2, `vault: --diagnosis: bad ICD-10 code "M54."`},
+		{[]string{"claim", "set", "back-2026", "--patient", "Jane\nDoe"}, 2, "vault: patient has a line break: type it on one line"},
+		{[]string{"add", "--claim", "back-2026", "--kind", "other", "--title", "a\x1bb", "--text", "x"}, 2, "vault: the typed text: title has a control character (U+001B)"},
+		{[]string{"edit", docID, "--name", "../../etc/x\x1b[31m"}, 2, "vault: file name has a control character (U+001B): type it as plain text"},
+		{[]string{"edit", docID, "--title", "caf\xe9"}, 2, "vault: title is not valid UTF-8 text"},
+		{[]string{"log-call", "--claim", "back-2026", "--rep", "Dana\x9b", "--summary", "x"}, 2, "vault: representative is not valid UTF-8 text"},
+		{[]string{"log-call", "--claim", "back-2026", "--rep", "Dana", "--summary", "x\u009b2J"}, 2, "vault: summary has a control character (U+009B)"},
+		{[]string{"log-condition", "--claim", "back-2026", "--phase", "after", "--text", "\x1b[2J"}, 2, "vault: text has a control character (U+001B)"},
+		{[]string{"claim", "new", "back-2026", "--insurer", "X"}, 1, "vault: a claim named back-2026 already exists"},
+	} {
+		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) {
+			out, errs, code := recRunCLI(t, path, pass, false, tc.args...)
+			if code != tc.code || out != "" || !strings.HasPrefix(errs, tc.want) || strings.Count(errs, "\n") != 1 {
+				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errs, tc.code, tc.want)
+			}
+			if strings.ContainsAny(errs, "\x1b\x9b\xe9") {
+				t.Errorf("stderr carries raw control or non-UTF-8 bytes: %q", errs)
+			}
+		})
+	}
+	if recState(t, path, pass) != before {
+		t.Error("a refused command changed the vault")
+	}
+}
+
+// TestRecordsWriteFileAtomic checks get -o's writer: a file that appears
+// at the destination while the document is written is never replaced
+// without --force, and nothing is left behind.
+func TestRecordsWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "out.pdf")
+	appear := func(f *os.File) error {
+		if err := os.WriteFile(dst, []byte("theirs"), 0o600); err != nil {
+			return err
+		}
+		_, err := f.WriteString("ours")
+		return err
+	}
+	err := recWriteFileAtomic(dst, false, appear)
+	if err == nil || err.Error() != dst+" already exists: nothing was written (give --force to overwrite it)" {
+		t.Errorf("without --force: %v", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "theirs" {
+		t.Errorf("the file that appeared holds %q", b)
+	}
+	if err := recWriteFileAtomic(dst, true, appear); err != nil {
+		t.Fatalf("with --force: %v", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "ours" {
+		t.Errorf("with --force the file holds %q", b)
+	}
+	st, err := os.Stat(dst)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v", st.Mode(), err)
+	}
+	// A failed write leaves no partial file and no temporary file.
+	failed := filepath.Join(dir, "failed.pdf")
+	if err := recWriteFileAtomic(failed, false, func(f *os.File) error {
+		f.WriteString("part")
+		return io.ErrUnexpectedEOF
+	}); err != io.ErrUnexpectedEOF {
+		t.Errorf("failed write: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "out.pdf" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the folder holds %v, want only out.pdf", names)
+	}
+}

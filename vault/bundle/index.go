@@ -6,44 +6,50 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Index is what index.html shows. Manifest.Files are the files the bundle
 // holds besides index.html (with the hashes they will have); the public key
-// is shown by its Fingerprint.
+// is shown by its Fingerprint. PainChange is one sentence on the change in
+// pain score that the condition notes show, or "" for none: the package
+// that knows the clinical rules computes it (package export, with package
+// check), so that the bundle and `vault check` say the same.
 type Index struct {
 	Manifest    *Manifest
 	Calls       []Call
 	Conditions  []Condition
+	PainChange  string
 	Fingerprint string
 }
 
 //go:embed index.html.tmpl
 var indexSource string
 
-var indexTemplate = template.Must(template.New("index").Funcs(template.FuncMap{
-	"size":     humanSize,
-	"join":     strings.Join,
-	"callTime": callTime,
-	"anyFollowUp": func(calls []Call) bool {
-		for _, c := range calls {
-			if c.FollowUp != "" {
-				return true
+// indexTemplate parses index.html.tmpl the first time a bundle is written,
+// not when a command starts.
+var indexTemplate = sync.OnceValues(func() (*template.Template, error) {
+	return template.New("index").Funcs(template.FuncMap{
+		"size":     HumanSize,
+		"join":     strings.Join,
+		"callTime": callTime,
+		"anyFollowUp": func(calls []Call) bool {
+			for _, c := range calls {
+				if c.FollowUp != "" {
+					return true
+				}
 			}
-		}
-		return false
-	},
-	"stamp":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"minutes":   func(d time.Duration) string { return fmt.Sprintf("%d min", int64(d.Round(time.Minute)/time.Minute)) },
-	"describe":  func(s *Selection) string { return DescribeSelection(s) },
-	"docNumber": docNumber,
-	"base":      func(p string) string { return strings.TrimPrefix(p, DocumentsDir) },
-	"painChange": func(notes []Condition) string {
-		return painChange(notes)
-	},
-	"measureNames": MeasureNames,
-}).Parse(indexSource))
+			return false
+		},
+		"stamp":        func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+		"minutes":      func(d time.Duration) string { return fmt.Sprintf("%d min", int64(d.Round(time.Minute)/time.Minute)) },
+		"describe":     func(s *Selection) string { return DescribeSelection(s) },
+		"docNumber":    docNumber,
+		"base":         func(p string) string { return strings.TrimPrefix(p, DocumentsDir) },
+		"measureNames": MeasureNames,
+	}).Parse(indexSource)
+})
 
 // RenderIndex renders index.html: a self-contained page (inline CSS, no
 // script, no external resource) that reads well on screen and on paper.
@@ -53,8 +59,12 @@ func RenderIndex(ix *Index) ([]byte, error) {
 	m := *ix.Manifest
 	m.Format = Format
 	c.Manifest = &m
+	tmpl, err := indexTemplate()
+	if err != nil {
+		return nil, fmt.Errorf("parse index.html template: %w", err)
+	}
 	var buf bytes.Buffer
-	if err := indexTemplate.Execute(&buf, &c); err != nil {
+	if err := tmpl.Execute(&buf, &c); err != nil {
 		return nil, fmt.Errorf("render index.html: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -127,8 +137,9 @@ func callTime(t time.Time) string {
 	return day + " " + name + " (" + utc + ")"
 }
 
-// humanSize formats a byte count: "812 bytes", "196.3 KiB", "12.0 MiB".
-func humanSize(n int64) string {
+// HumanSize formats a byte count for people: "812 bytes", "196.3 KiB",
+// "12.0 MiB", "1.50 GiB". index.html shows sizes with it.
+func HumanSize(n int64) string {
 	const k = 1024
 	switch {
 	case n < k:
@@ -150,37 +161,4 @@ func docNumber(p string) string {
 	}
 	n, _, _ := strings.Cut(name, "-")
 	return strings.TrimLeft(n, "0")
-}
-
-// painChange summarises the pain scores from the first note that has one to
-// the last: "7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after):
-// 4 points better". It is "" with fewer than two scores.
-func painChange(notes []Condition) string {
-	var first, last *Condition
-	for i := range notes {
-		if notes[i].Pain == nil {
-			continue
-		}
-		if first == nil {
-			first = &notes[i]
-		}
-		last = &notes[i]
-	}
-	if first == nil || first == last {
-		return ""
-	}
-	d := *first.Pain - *last.Pain
-	verdict := "unchanged"
-	switch {
-	case d == 1:
-		verdict = "1 point better"
-	case d > 1:
-		verdict = fmt.Sprintf("%d points better", d)
-	case d == -1:
-		verdict = "1 point worse"
-	case d < -1:
-		verdict = fmt.Sprintf("%d points worse", -d)
-	}
-	return fmt.Sprintf("Pain %d/10 on %s (%s) → %d/10 on %s (%s): %s.",
-		*first.Pain, first.Date, first.Phase, *last.Pain, last.Date, last.Phase, verdict)
 }

@@ -31,6 +31,7 @@ func testIndex() *Index {
 			{ID: "n1", Date: "2026-03-04", Phase: "before", Pain: intp(7), Measures: []Measure{{"ODI", "42%"}, {"flexion", "35deg"}}, Text: "stiff"},
 			{ID: "n2", Date: "2026-03-18", Phase: "after", Pain: intp(3), Measures: []Measure{{"flexion", "60deg"}}, Text: "better"},
 		},
+		PainChange:  "Pain 7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after): 4 points <better>.",
 		Fingerprint: "3f2a 91c0 7be4 d5a8",
 	}
 }
@@ -49,7 +50,7 @@ func TestRenderIndex(t *testing.T) {
 		`<a class="file" href="documents/001-lmn-2026-02-24-lmn.pdf">`, "7.8 KiB", strings.Repeat("ab", 32),
 		"LMN &#34;quoted&#34; &lt;i&gt;x&lt;/i&gt;",
 		"2026-03-02 10:15 PST (UTC-08:00)", "14 min", "Benefits &lt;check&gt;",
-		"Pain 7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after): 4 points better.",
+		`<p class="summary">Pain 7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after): 4 points &lt;better&gt;.</p>`,
 		"2026-05-01 10:00:00 UTC", "3f2a 91c0 7be4 d5a8", "eeee5555", "@media print", Format,
 	} {
 		if !strings.Contains(html, want) {
@@ -82,9 +83,34 @@ func TestRenderIndexMinimal(t *testing.T) {
 			t.Errorf("index.html lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"Missing from", "Calls (", "Condition notes (", "Insurer request"} {
+	for _, bad := range []string{"Missing from", "Calls (", "Condition notes (", "Insurer request", `class="summary"`} {
 		if strings.Contains(html, bad) {
 			t.Errorf("index.html has %q with nothing to show", bad)
+		}
+	}
+}
+
+// TestRenderIndexNoPainChange: condition notes without a pain change to
+// show get no summary line.
+func TestRenderIndexNoPainChange(t *testing.T) {
+	ix := testIndex()
+	ix.PainChange = ""
+	b, err := RenderIndex(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "Condition notes (2)") || strings.Contains(string(b), `class="summary"`) {
+		t.Errorf("index.html:\n%s", b)
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 bytes", 812: "812 bytes", 1023: "1023 bytes", 1024: "1.0 KiB", 201011: "196.3 KiB",
+		12 << 20: "12.0 MiB", 3 << 29: "1.50 GiB", 5 << 40: "5120.00 GiB",
+	} {
+		if got := HumanSize(n); got != want {
+			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

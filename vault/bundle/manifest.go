@@ -52,7 +52,9 @@ type Manifest struct {
 	Missing   []string `json:"missing"`
 }
 
-// Claim is what the bundle says about the claim it comes from.
+// Claim is what the bundle says about the claim it comes from. The fields
+// the format names (name, insurer, claim_number) are always written, empty
+// when unknown; the others only when set.
 type Claim struct {
 	Name        string   `json:"name"`
 	Patient     string   `json:"patient,omitempty"`
@@ -60,7 +62,7 @@ type Claim struct {
 	Plan        string   `json:"plan,omitempty"`
 	MemberID    string   `json:"member_id,omitempty"`
 	Group       string   `json:"group,omitempty"`
-	ClaimNumber string   `json:"claim_number,omitempty"`
+	ClaimNumber string   `json:"claim_number"` // "" when the insurer has given none yet
 	Provider    string   `json:"provider,omitempty"`
 	NPI         string   `json:"npi,omitempty"`
 	License     string   `json:"license,omitempty"`
@@ -99,16 +101,19 @@ func (s *Selection) IsZero() bool {
 	return s == nil || len(s.Kinds) == 0 && s.From == "" && s.To == "" && len(s.On) == 0 && len(s.IDs) == 0
 }
 
-// File is one file of the bundle as the manifest lists it.
+// File is one file of the bundle as the manifest lists it. Every field is
+// always written: kind, date, id and title are "" when they do not apply
+// (index.html has none of them; calls.csv and conditions.csv have no date
+// or id).
 type File struct {
 	Path      string `json:"path"`
 	SHA256    string `json:"sha256"` // lowercase hex
 	Size      int64  `json:"size"`
 	MediaType string `json:"media_type"`
-	Kind      string `json:"kind,omitempty"` // document kind, "call" or "condition"; empty for index.html
-	Date      string `json:"date,omitempty"`
-	ID        string `json:"id,omitempty"` // the vault record's ID (documents only)
-	Title     string `json:"title,omitempty"`
+	Kind      string `json:"kind"` // document kind, "call" or "condition"; "" for index.html
+	Date      string `json:"date"` // YYYY-MM-DD (documents only)
+	ID        string `json:"id"`   // the vault record's ID (documents only)
+	Title     string `json:"title"`
 }
 
 // Marshal returns the manifest's bytes as written to manifest.json: indented

@@ -3,9 +3,10 @@ package bundle
 import (
 	"bytes"
 	"fmt"
-	"mime"
 	"path"
 	"strings"
+
+	"github.com/gabriel-vasile/mimetype"
 )
 
 // maxSlug bounds the title part of a document's file name.
@@ -70,6 +71,8 @@ func Slug(s string, max int) string {
 }
 
 // extensions maps the media types documents usually have to an extension.
+// It comes first, so that the names of these files never change, whatever
+// the version of the mimetype library.
 var extensions = map[string]string{
 	"application/pdf":    ".pdf",
 	"image/jpeg":         ".jpg",
@@ -97,15 +100,18 @@ var extensions = map[string]string{
 }
 
 // Extension returns the file extension for a media type ("application/pdf;
-// x=y" -> ".pdf"). For a type it does not know it keeps the original file
-// name's extension when that is short and plain ASCII, else ".bin".
+// x=y" -> ".pdf"): from the table above, else from the media types the
+// mimetype library knows (built into the program, so the same on every
+// machine, unlike the system's mime.types that package mime reads). For a
+// type neither knows it keeps the original file name's extension when that
+// is short and plain ASCII, else ".bin".
 func Extension(mediaType, fileName string) string {
 	mt := baseType(mediaType)
 	if e, ok := extensions[mt]; ok {
 		return e
 	}
-	if exts, err := mime.ExtensionsByType(mt); err == nil && len(exts) > 0 {
-		if e := "." + Slug(strings.TrimPrefix(exts[0], "."), 8); e != "." {
+	if m := mimetype.Lookup(mt); m != nil && m.Extension() != "" {
+		if e := "." + Slug(strings.TrimPrefix(m.Extension(), "."), 8); e != "." {
 			return e
 		}
 	}

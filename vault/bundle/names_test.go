@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"mime"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,6 +46,36 @@ func TestDocumentName(t *testing.T) {
 				t.Errorf("%q lands in %q", got, filepath.Dir(p))
 			}
 		})
+	}
+}
+
+// TestExtension: the table first, then the media types built into the
+// mimetype library, then a plain extension of the file name, else .bin;
+// never the machine's mime.types (package mime), which differ between
+// machines and would give the same bundle different names.
+func TestExtension(t *testing.T) {
+	// A type only package mime knows (as a machine's mime.types might):
+	// it must not change the name.
+	if err := mime.AddExtensionType(".vaulttest", "application/x-vault-test-only"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ mediaType, fileName, want string }{
+		{"application/pdf", "", ".pdf"},
+		{"Image/JPEG", "x.jpeg", ".jpg"},
+		{"image/tiff", "", ".tif"}, // the table wins over the library's .tiff
+		{"application/zip", "", ".zip"},
+		{"audio/mpeg", "voice.bin", ".mp3"},
+		{"application/vnd.ms-excel; x=y", "", ".xls"},
+		{"application/x-vault-test-only", "", ".bin"},
+		{"application/x-vault-test-only", "a.ok", ".ok"},
+		{"application/octet-stream", "", ".bin"},
+		{"", "", ".bin"},
+		{"not a type", "notes.TXT", ".txt"},
+	}
+	for _, tc := range tests {
+		if got := Extension(tc.mediaType, tc.fileName); got != tc.want {
+			t.Errorf("Extension(%q, %q) = %q, want %q", tc.mediaType, tc.fileName, got, tc.want)
+		}
 	}
 }
 

@@ -351,3 +351,42 @@ func TestParseManifest(t *testing.T) {
 		t.Error("ParseManifest accepted an oversized manifest")
 	}
 }
+
+// TestManifestAlwaysHasTheListedFields: the fields the format lists are
+// written even when empty: claim_number, request (null), and every file's
+// kind, date, id and title.
+func TestManifestAlwaysHasTheListedFields(t *testing.T) {
+	m := &Manifest{Format: Format, Claim: Claim{Name: "x", Insurer: "y"}, GeneratedAt: testTime,
+		Files: []File{{Path: IndexName, SHA256: strings.Repeat("0", 64), Size: 1, MediaType: "text/html; charset=utf-8"}}}
+	b, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Claim   map[string]any   `json:"claim"`
+		Request *json.RawMessage `json:"request"`
+		Files   []map[string]any `json:"files"`
+		Missing []string         `json:"missing"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"name": "x", "insurer": "y", "claim_number": ""} {
+		if v, ok := raw.Claim[k]; !ok || v != want {
+			t.Errorf("claim.%s = %v (present %v), want %q in\n%s", k, v, ok, want, b)
+		}
+	}
+	if !strings.Contains(string(b), `"request": null`) || raw.Missing == nil {
+		t.Errorf("request or missing absent:\n%s", b)
+	}
+	for _, k := range []string{"path", "sha256", "size", "media_type", "kind", "date", "id", "title"} {
+		if _, ok := raw.Files[0][k]; !ok {
+			t.Errorf("files[0] lacks %q:\n%s", k, b)
+		}
+	}
+	for _, k := range []string{"patient", "member_id", "diagnoses"} {
+		if _, ok := raw.Claim[k]; ok {
+			t.Errorf("claim.%s is written though empty and not listed by the format", k)
+		}
+	}
+}

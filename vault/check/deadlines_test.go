@@ -163,6 +163,17 @@ func TestSummarize(t *testing.T) {
 	if s.Next == nil || *s.Next != (Deadline{"2026-05-04", WhatFollowUp}) {
 		t.Errorf("next deadline %v", s.Next)
 	}
+	// The same findings and deadline as Run and NextDeadline, from one
+	// sorting of the items.
+	if got, want := dump(s.Findings), dump(Run(baseClaim(), items, asOf)); got != want {
+		t.Errorf("Summarize findings:\n%swant Run's:\n%s", got, want)
+	}
+	if n := NextDeadline(baseClaim(), items, asOf); n == nil || *n != *s.Next {
+		t.Errorf("NextDeadline %v, Summarize %v", n, s.Next)
+	}
+	if z := Summarize(nil, items, asOf); z.Findings != nil || z.Next != nil || z.Documents != 0 {
+		t.Errorf("Summarize(nil) = %+v", z)
+	}
 }
 
 // TestSortSummaries: soonest deadline first, overdue ones before upcoming

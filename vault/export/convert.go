@@ -1,8 +1,11 @@
 package export
 
 import (
+	"fmt"
+
 	"vault/vault"
 	"vault/vault/bundle"
+	"vault/vault/check"
 )
 
 // claimInfo is what the bundle says about the claim.
@@ -32,6 +35,10 @@ func requestInfo(r *vault.Request) *bundle.Request {
 	}
 }
 
+// Describe says in words what the selection asks for, as index.html does:
+// "receipt dated 2026-03-04 or 2026-03-11, and item 3k9fq2ab".
+func (s Selection) Describe() string { return bundle.DescribeSelection(selectionInfo(s)) }
+
 // selectionInfo is the selection as the manifest states it.
 func selectionInfo(s Selection) *bundle.Selection {
 	return &bundle.Selection{Kinds: append([]string(nil), s.Kinds...), From: string(s.From), To: string(s.To),
@@ -53,4 +60,16 @@ func conditionInfo(c *vault.Condition) bundle.Condition {
 		out.Measures = append(out.Measures, bundle.Measure{Name: m.Name, Value: m.Value})
 	}
 	return out
+}
+
+// painChangeText is index.html's sentence on the change in pain score of
+// the condition notes selected, as check.PainChangeOf finds it (the same
+// notes `vault check` compares); "" when it cannot be shown.
+func painChangeText(notes []*vault.Condition) string {
+	p := check.PainChangeOf(notes)
+	if !p.Complete() {
+		return ""
+	}
+	b, a := p.Before, p.After
+	return fmt.Sprintf("Pain %d/10 on %s (%s) → %d/10 on %s (%s): %s.", *b.Pain, b.Date, b.Phase, *a.Pain, a.Date, a.Phase, p.Verdict())
 }

@@ -17,6 +17,7 @@ import (
 	"vault/store"
 	"vault/vault"
 	"vault/vault/bundle"
+	"vault/vault/check"
 )
 
 // dn is the bundle name of the n-th document when it is the sample file.
@@ -38,8 +39,9 @@ func TestSelections(t *testing.T) {
 		sel   Selection
 		req   *vault.Request
 		files []string
-		calls int // rows in calls.csv
-		conds int // rows in conditions.csv
+		calls int    // rows in calls.csv
+		conds int    // rows in conditions.csv
+		pain  string // index.html's sentence on the pain score, if any
 	}{
 		{name: "whole claim", files: []string{
 			nReferral, nPrescription, nLMN,
@@ -47,7 +49,8 @@ func TestSelections(t *testing.T) {
 			f.dn(6, "receipt-2026-03-11.png"), f.dn(7, "session-note-2026-03-11.txt"),
 			f.dn(8, "receipt-2026-03-18.pdf"), f.dn(9, "session-note-2026-03-18.txt"),
 			f.dn(10, "eob-2026-04-10.pdf"), f.dn(11, "denial-2026-04-10.pdf"),
-			"calls.csv", "conditions.csv"}, calls: 3, conds: 3},
+			"calls.csv", "conditions.csv"}, calls: 3, conds: 3,
+			pain: "Pain 7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after): 4 points better (57%), a clinically meaningful change (2 points or 30%)."},
 		{name: "by kind", sel: Selection{Kinds: []string{"receipt"}}, files: []string{
 			"documents/001-receipt-2026-03-04-superbill-ftm-1041-fernhill-therapeutic.jpg",
 			"documents/002-receipt-2026-03-11-superbill-ftm-1063-fernhill-therapeutic.png",
@@ -71,7 +74,8 @@ func TestSelections(t *testing.T) {
 			f.dn(1, "lmn-2026-02-24.pdf"), "calls.csv", "conditions.csv"}, calls: 1, conds: 1},
 		{name: "IDs add to a kind", sel: Selection{Kinds: []string{"receipt"}, On: []vault.Date{"2026-03-11"}, IDs: []string{id("referral-2026-02-20.pdf")}}, files: []string{
 			f.dn(1, "referral-2026-02-20.pdf"), f.dn(2, "receipt-2026-03-11.png")}},
-		{name: "calls and conditions", sel: Selection{Kinds: []string{"call", "condition"}}, files: []string{"calls.csv", "conditions.csv"}, calls: 3, conds: 3},
+		{name: "calls and conditions", sel: Selection{Kinds: []string{"call", "condition"}}, files: []string{"calls.csv", "conditions.csv"}, calls: 3, conds: 3,
+			pain: "Pain 7/10 on 2026-03-04 (before) → 3/10 on 2026-03-18 (after): 4 points better (57%)"},
 		{name: "request", req: req, files: []string{
 			f.dn(1, "lmn-2026-02-24.pdf"), f.dn(2, "receipt-2026-03-04.jpg"), f.dn(3, "receipt-2026-03-11.png"), f.dn(4, "receipt-2026-03-18.pdf")}},
 	}
@@ -105,6 +109,13 @@ func TestSelections(t *testing.T) {
 				if rows := csvRows(t, zipFile(t, out, "conditions.csv")); rows != tc.conds {
 					t.Errorf("conditions.csv has %d rows, want %d", rows, tc.conds)
 				}
+			}
+			// The pain change is `vault check`'s: from a "before" note to
+			// an "after" or "progress" one, or nothing (progress to after
+			// is not shown).
+			html := string(zipFile(t, out, bundle.IndexName))
+			if hasSummary := strings.Contains(html, `<p class="summary">`); hasSummary != (tc.pain != "") || !strings.Contains(html, tc.pain) {
+				t.Errorf("index.html's pain change: want %q", tc.pain)
 			}
 			r, err := bundle.Verify(out)
 			if err != nil || !r.OK() {
@@ -274,8 +285,16 @@ func TestRequestAnsweredAndRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if RequestStatus(req, "2026-05-01") != "open" || RequestStatus(req, "2026-05-31") != "overdue" {
-		t.Error("RequestStatus of an open request")
+	status := func(day vault.Date) check.RequestState {
+		t.Helper()
+		list, err := Requests(f.v, f.claim.ID, day)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("Requests = %v, %v", list, err)
+		}
+		return list[0].State
+	}
+	if status("2026-05-01").Status != check.RequestOpen || status("2026-05-31").Status != check.RequestOverdue {
+		t.Error("the state of an open request")
 	}
 	out, res := f.export(t, req, Selection{Kinds: []string{"ignored"}}, Options{})
 	rec := res.Export
@@ -283,7 +302,7 @@ func TestRequestAnsweredAndRecorded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.(*vault.Request).Answered != rec.ID || RequestStatus(got.(*vault.Request), "2026-06-01") != "answered" {
+	if got.(*vault.Request).Answered != rec.ID || status("2026-06-01") != (check.RequestState{Status: check.RequestAnswered, AnsweredBy: rec.ID, Due: "2026-05-30"}) {
 		t.Errorf("request answered = %q, export %s", got.(*vault.Request).Answered, rec.ID)
 	}
 	stored, err := f.v.Record(rec.ID)
@@ -426,8 +445,9 @@ func TestOutputRules(t *testing.T) {
 	}
 	// A temporary file left by a killed export is removed by the next one.
 	stale := filepath.Join(dir, ".bundle.zip.tmp-0123456789abcdef")
+	staleOld := filepath.Join(dir, ".bundle.zip.old-0123456789abcdef")
 	keep := filepath.Join(dir, ".bundle.zip.tmp-notours")
-	for _, p := range []string{stale, keep} {
+	for _, p := range []string{stale, staleOld, keep} {
 		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -436,8 +456,8 @@ func TestOutputRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Stale) != 1 || fileExists(stale) || !fileExists(keep) {
-		t.Errorf("stale %q; stale exists %v, other exists %v", res.Stale, fileExists(stale), fileExists(keep))
+	if len(res.Stale) != 2 || fileExists(stale) || fileExists(staleOld) || !fileExists(keep) {
+		t.Errorf("stale %q; stale exist %v %v, other exists %v", res.Stale, fileExists(stale), fileExists(staleOld), fileExists(keep))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"vault/vault"
+	"vault/vault/check"
 )
 
 // maxNote bounds a request's note (what the letter asks).
@@ -52,7 +53,7 @@ func AddRequest(v *vault.Vault, claim *vault.Claim, r vault.Request) (*vault.Req
 		name string
 		d    vault.Date
 	}{{"received", r.Received}, {"due", r.Due}} {
-		if d.d != "" && (d.d.Time().IsZero() || len(d.d) != len(vault.DateLayout)) {
+		if d.d != "" && !d.d.Valid() {
 			return nil, fmt.Errorf("bad %s date %q: expected YYYY-MM-DD", d.name, string(d.d))
 		}
 	}
@@ -75,24 +76,38 @@ func AddRequest(v *vault.Vault, claim *vault.Claim, r vault.Request) (*vault.Req
 	return &r, nil
 }
 
+// Standing is an insurer's request and where it stands as of a day.
+type Standing struct {
+	Request *vault.Request
+	State   check.RequestState
+}
+
 // Requests returns the requests of a claim (every claim when claimID is
-// empty), by date received, then ID.
-func Requests(v *vault.Vault, claimID string) ([]*vault.Request, error) {
+// empty), by date received, then ID, each with where it stands as of asOf:
+// check.StateOfRequest says, from the request and the exports of its claim,
+// as `vault check` does.
+func Requests(v *vault.Vault, claimID string, asOf vault.Date) ([]Standing, error) {
 	items, err := v.Items(claimID)
 	if err != nil {
 		return nil, err
 	}
-	var out []*vault.Request
+	exports := exportsOf(items)
+	byClaim := map[string][]*vault.Export{}
+	for _, e := range exports {
+		byClaim[e.Claim] = append(byClaim[e.Claim], e)
+	}
+	var out []Standing
 	for _, r := range items {
 		if q, ok := r.(*vault.Request); ok {
-			out = append(out, q)
+			out = append(out, Standing{Request: q, State: check.StateOfRequest(q, byClaim[q.Claim], asOf)})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Received != out[j].Received {
-			return out[i].Received < out[j].Received
+		a, b := out[i].Request, out[j].Request
+		if a.Received != b.Received {
+			return a.Received < b.Received
 		}
-		return out[i].ID < out[j].ID
+		return a.ID < b.ID
 	})
 	return out, nil
 }
@@ -104,6 +119,11 @@ func Exports(v *vault.Vault, claimID string) ([]*vault.Export, error) {
 	if err != nil {
 		return nil, err
 	}
+	return exportsOf(items), nil
+}
+
+// exportsOf returns the exports among records, oldest first.
+func exportsOf(items []vault.Record) []*vault.Export {
 	var out []*vault.Export
 	for _, r := range items {
 		if e, ok := r.(*vault.Export); ok {
@@ -116,17 +136,5 @@ func Exports(v *vault.Vault, claimID string) ([]*vault.Export, error) {
 		}
 		return out[i].ID < out[j].ID
 	})
-	return out, nil
-}
-
-// RequestStatus says where a request stands on a day: "answered" when an
-// export answered it, "overdue" when its due date has passed, else "open".
-func RequestStatus(r *vault.Request, today vault.Date) string {
-	switch {
-	case r.Answered != "":
-		return "answered"
-	case r.Due != "" && r.Due.Before(today):
-		return "overdue"
-	}
-	return "open"
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"vault/vault"
+	"vault/vault/check"
 )
 
 func TestAddRequest(t *testing.T) {
@@ -24,9 +25,12 @@ func TestAddRequest(t *testing.T) {
 	if err != nil || stored.(*vault.Request).Due != "2026-05-30" {
 		t.Errorf("stored = %+v, %v", stored, err)
 	}
-	list, err := Requests(f.v, f.claim.ID)
-	if err != nil || len(list) != 1 || list[0].ID != r.ID {
+	list, err := Requests(f.v, f.claim.ID, "2026-05-01")
+	if err != nil || len(list) != 1 || list[0].Request.ID != r.ID || list[0].State.Status != check.RequestOpen {
 		t.Errorf("Requests = %v, %v", list, err)
+	}
+	if list, err := Requests(f.v, f.other.ID, "2026-05-01"); err != nil || len(list) != 0 {
+		t.Errorf("requests of the other claim: %v, %v", list, err)
 	}
 
 	tests := []struct {

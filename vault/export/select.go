@@ -63,7 +63,7 @@ func (s *Selection) Check() error {
 	}
 	s.Kinds = kinds
 	for _, d := range append([]vault.Date{s.From, s.To}, s.On...) {
-		if d != "" && (d.Time().IsZero() || len(d) != len(vault.DateLayout)) {
+		if d != "" && !d.Valid() {
 			return fmt.Errorf("bad date %q: expected YYYY-MM-DD", string(d))
 		}
 	}

@@ -49,12 +49,22 @@ const (
 // Write writes the plan's bundle to o.Output and records the export in the
 // vault (with every file's hash and the bundle's), marking the request it
 // answers, in one transaction. Documents are streamed from the vault into
-// the zip, so memory does not depend on their size. The zip is written to a
-// temporary file beside the destination (mode 0600), synced, and renamed
-// only when complete and recorded: on any error, or when ctx is cancelled,
-// the temporary file is removed, the destination is untouched and nothing
-// is recorded. With gaps in the plan and no o.AllowMissing it writes
-// nothing and returns a *MissingError.
+// the zip, so memory does not depend on their size. With gaps in the plan
+// and no o.AllowMissing it writes nothing and returns a *MissingError.
+//
+// The order is what keeps the vault truthful: the zip is written to a
+// temporary file beside the destination (mode 0600) and synced; then it is
+// put in place (see place: never over an existing file without o.Force);
+// only then is the export recorded. The vault never records an export whose
+// bundle is not where it says, whatever moment the process is killed at.
+// If recording fails the bundle is taken back out (with o.Force the file it
+// replaced is put back), so a failed export leaves neither OUT nor a record.
+// The one window left is a kill after placing and before recording: OUT is
+// then a complete, signed bundle that the vault does not list (`vault
+// exports` and `verify-bundle --vault` say so) and its request stays open;
+// exporting again with --force records it. On any error, or when ctx is
+// cancelled before the bundle is placed, the temporary file is removed, the
+// destination is untouched and nothing is recorded.
 func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, error) {
 	if len(p.Missing) > 0 && !o.AllowMissing {
 		return nil, &MissingError{Gaps: p.Missing}
@@ -82,7 +92,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	preview := *m
 	preview.Files = c.files
 	html, err := bundle.RenderIndex(&bundle.Index{Manifest: &preview, Calls: c.calls, Conditions: c.conditions,
-		Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
+		PainChange: c.painChange, Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +103,9 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		return nil, err
 	}
 	tmp := f.Name()
-	placed := false
 	defer func() {
-		if !placed {
-			f.Close()
-			os.Remove(tmp)
-		}
+		f.Close()
+		os.Remove(tmp) // gone already once placed; else never left behind
 	}()
 	sum := &hashCounter{h: sha256.New()}
 	buf := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
@@ -136,17 +143,18 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	// The manifest is recorded too (last), though it is not one of the
 	// files the manifest lists: it is what the signature covers.
 	rec.Files = append(rec.Files, vault.ExportFile{Path: bundle.ManifestName, SHA256: hex.EncodeToString(ms[:]), Size: int64(len(mb))})
-	before, err := record(v, rec)
+
+	pl, err := place(tmp, dest, o.Force)
 	if err != nil {
 		return nil, err
 	}
-	if err := place(tmp, dest, o.Force); err != nil {
-		if uerr := unrecord(v, rec, before); uerr != nil {
-			return nil, fmt.Errorf("%w (and the export record %s could not be withdrawn: %v)", err, rec.ID, uerr)
+	if err := record(v, rec); err != nil {
+		if uerr := pl.undo(); uerr != nil {
+			return nil, fmt.Errorf("record the export: %w; and the bundle could not be taken back out of %s (%v): it is not recorded", err, o.Output, uerr)
 		}
-		return nil, err
+		return nil, fmt.Errorf("record the export: %w: nothing was written", err)
 	}
-	placed = true
+	pl.commit()
 	res.Export = rec
 	return res, nil
 }
@@ -160,11 +168,13 @@ type contents struct {
 	conditions []bundle.Condition
 	callsCSV   []byte
 	condCSV    []byte
+	painChange string        // index.html's sentence on the pain score
 	files      []bundle.File // documents, calls.csv, conditions.csv
 }
 
 func newContents(p *Plan) *contents {
 	c := &contents{}
+	var conds []*vault.Condition
 	for _, r := range p.Items {
 		switch r := r.(type) {
 		case *vault.Document:
@@ -176,9 +186,11 @@ func newContents(p *Plan) *contents {
 		case *vault.Call:
 			c.calls = append(c.calls, callInfo(r))
 		case *vault.Condition:
+			conds = append(conds, r)
 			c.conditions = append(c.conditions, conditionInfo(r))
 		}
 	}
+	c.painChange = painChangeText(conds)
 	if len(c.calls) > 0 {
 		c.callsCSV = bundle.CallsCSV(c.calls)
 		c.files = append(c.files, csvFile(bundle.CallsName, vault.KindCall, fmt.Sprintf("Calls (%d)", len(c.calls)), c.callsCSV))
@@ -232,10 +244,9 @@ func (c *contents) write(v *vault.Vault, bw *bundle.Writer, html []byte, prog *p
 }
 
 // record stores the export and marks its request answered, in one
-// transaction. It returns the request as it was before (nil without one).
-func record(v *vault.Vault, rec *vault.Export) (*vault.Request, error) {
-	var before *vault.Request
-	err := v.Update(func(t *vault.Tx) error {
+// transaction.
+func record(v *vault.Vault, rec *vault.Export) error {
+	return v.Update(func(t *vault.Tx) error {
 		if err := t.Put(rec, vault.ActionExport, fmt.Sprintf("export of %d files", len(rec.Files)-1)); err != nil {
 			return err
 		}
@@ -250,28 +261,9 @@ func record(v *vault.Vault, rec *vault.Export) (*vault.Request, error) {
 		if !ok {
 			return fmt.Errorf("%s is a %s, not a request", rec.Request, r.RecordType())
 		}
-		before = req
 		answered := *req
 		answered.Answered = rec.ID
 		return t.Put(&answered, vault.ActionEdit, "answered by export "+rec.ID)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("record the export: %w: nothing was written", err)
-	}
-	return before, nil
-}
-
-// unrecord withdraws an export whose bundle could not be moved into place,
-// restoring the request it had marked answered. The history keeps both.
-func unrecord(v *vault.Vault, rec *vault.Export, before *vault.Request) error {
-	return v.Update(func(t *vault.Tx) error {
-		if err := t.Delete(rec.ID, "export withdrawn: the bundle could not be written"); err != nil {
-			return err
-		}
-		if before != nil {
-			return t.Put(before, vault.ActionEdit, "export "+rec.ID+" withdrawn")
-		}
-		return nil
 	})
 }
 

@@ -172,9 +172,22 @@ func seenNow(v *vault.Vault) Seen {
 // RecordGeneration remembers the vault's current generation and history in
 // its state file in dir. Call it after every command that opened the vault,
 // before closing it (while the vault's lock is held, so that two processes
-// record in the order they used the vault).
+// record in the order they used the vault). When the state file already
+// holds this generation and history (a command that changed nothing), it is
+// left as it is: a read-only command costs one small read, not a rewrite and
+// two syncs. Recorded is then when this generation was first recorded.
 func RecordGeneration(dir string, v *vault.Vault) error {
-	return SaveSeen(dir, seenNow(v))
+	cur := seenNow(v)
+	if seen, ok, err := LoadSeen(dir, cur.VaultID); err == nil && ok && sameState(seen, cur) {
+		return nil
+	}
+	return SaveSeen(dir, cur)
+}
+
+// sameState reports whether two records of a vault say the same about it
+// (whenever they were recorded).
+func sameState(a, b Seen) bool {
+	return a.VaultID == b.VaultID && a.Generation == b.Generation && a.HistoryLen == b.HistoryLen && a.HistoryHead == b.HistoryHead
 }
 
 // CheckRollback compares the vault with what its state file in dir
@@ -184,6 +197,12 @@ func RecordGeneration(dir string, v *vault.Vault) error {
 // then written to), and "" when all is well or the vault was never seen.
 // A state file that cannot be read is an error; the caller should show it
 // as a warning and carry on.
+//
+// In the common case, a vault with as many history entries as when it was
+// last seen, it compares the chain value in the vault's state (sealed, so
+// authentic) with the one seen, and reads no history entry. Only when the
+// vault moved ahead does it recompute the chain over the entries seen, to
+// check that the new history continues the old one.
 func CheckRollback(dir string, v *vault.Vault) (string, error) {
 	seen, ok, err := LoadSeen(dir, v.ID())
 	if err != nil || !ok {
@@ -198,8 +217,13 @@ func CheckRollback(dir string, v *vault.Vault) (string, error) {
 	if seen.HistoryHead == "" {
 		return "", nil
 	}
-	forked := cur.HistoryLen < seen.HistoryLen
-	if !forked {
+	var forked bool
+	switch {
+	case cur.HistoryLen < seen.HistoryLen:
+		forked = true
+	case cur.HistoryLen == seen.HistoryLen:
+		forked = cur.HistoryHead != seen.HistoryHead
+	default:
 		head, err := chainAt(v, seen.HistoryLen)
 		if err != nil {
 			return fmt.Sprintf("the history could not be compared with the one seen on %s (%v): run 'vault verify'", when, err), nil

@@ -1,13 +1,19 @@
 package integrity
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	bolt "go.etcd.io/bbolt"
+
+	"vault/crypto"
+	"vault/store"
 	"vault/vault"
 )
 
@@ -188,3 +194,174 @@ func TestStateDir(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// saveSeen records a made-up state for the vault.
+func saveSeen(t *testing.T, dir string, s Seen) {
+	t.Helper()
+	s.Recorded = testNow
+	if err := SaveSeen(dir, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRollbackCheckPaths: a vault with as many history entries as seen is
+// compared by the chain value in its sealed state, without reading the
+// history; one that moved ahead by walking the entries seen. Both find a
+// fork.
+func TestRollbackCheckPaths(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	v := openRO(t, f.path)
+	cur := seenNow(v)
+	if cur.HistoryLen < 3 {
+		t.Fatalf("the fixture has %d history entries", cur.HistoryLen)
+	}
+	shorter, err := chainAt(v, cur.HistoryLen-1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := chainAt(v, cur.HistoryLen-2) // a well-formed head of another history
+	if err != nil {
+		t.Fatal(err)
+	}
+	fork := "does not continue the one seen"
+	cases := []struct {
+		name string
+		seen Seen
+		want string // "" or a part of the warning
+	}{
+		{"unchanged", cur, ""},
+		{"unchanged, another history", Seen{VaultID: cur.VaultID, Generation: cur.Generation, HistoryLen: cur.HistoryLen, HistoryHead: other}, fork},
+		{"ahead", Seen{VaultID: cur.VaultID, Generation: cur.Generation - 1, HistoryLen: cur.HistoryLen - 1, HistoryHead: shorter}, ""},
+		{"ahead of another history", Seen{VaultID: cur.VaultID, Generation: cur.Generation - 1, HistoryLen: cur.HistoryLen - 1, HistoryHead: other}, fork},
+		{"fewer entries than seen", Seen{VaultID: cur.VaultID, Generation: cur.Generation, HistoryLen: cur.HistoryLen + 1, HistoryHead: cur.HistoryHead}, fork},
+		{"generation went back", Seen{VaultID: cur.VaultID, Generation: cur.Generation + 1, HistoryLen: cur.HistoryLen, HistoryHead: cur.HistoryHead}, "replaced by an older copy"},
+	}
+	check := func(name string, s Seen, want string) {
+		t.Helper()
+		saveSeen(t, dir, s)
+		w, err := CheckRollback(dir, v)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want == "" && w != "" || want != "" && !strings.Contains(w, want) {
+			t.Errorf("%s: warning %q, want %q", name, w, want)
+		}
+	}
+	for _, c := range cases {
+		check(c.name, c.seen, c.want)
+	}
+	v.Close()
+
+	// Take the first history entry out of the file: a walk of the history
+	// now fails, so a check that needs none shows that it did not walk.
+	db, err := bolt.Open(f.path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(store.BucketHistory)).Delete(make([]byte, 8))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	v = openRO(t, f.path)
+	defer v.Close()
+	check("unchanged, history unread", cur, "")
+	check("ahead, history walked", cases[2].seen, "could not be compared")
+}
+
+// TestRecordGenerationSkipsUnchanged: recording a vault that did not change
+// since its state file was written leaves the file alone (same file, same
+// time); recording a changed one replaces it.
+func TestRecordGenerationSkipsUnchanged(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	session(t, dir, f.path)
+	v := openRO(t, f.path)
+	p := filepath.Join(dir, v.ID()+".json")
+	v.Close()
+	stat := func() os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	// Make any rewrite visible in the modification time too.
+	old := testNow.Add(-time.Hour)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	before := stat()
+	for range 3 {
+		if w := session(t, dir, f.path); w != "" {
+			t.Fatal(w)
+		}
+	}
+	after := stat()
+	if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the state file was rewritten by sessions that changed nothing")
+	}
+
+	write(t, f.path, "Ann")
+	session(t, dir, f.path)
+	if os.SameFile(before, stat()) {
+		t.Error("the state file was not rewritten after a write")
+	}
+	v = openRO(t, f.path)
+	defer v.Close()
+	seen, ok, err := LoadSeen(dir, v.ID())
+	if err != nil || !ok || !sameState(seen, seenNow(v)) {
+		t.Errorf("after a write the state file holds %+v, %v, %v; the vault is at %+v", seen, ok, err, seenNow(v))
+	}
+}
+
+// BenchmarkCheckRollback: the check at every opening, on a vault of 3,000
+// history entries, when nothing changed since it was seen (no history read)
+// and when it moved one entry ahead (the history seen is walked).
+func BenchmarkCheckRollback(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "vault.db")
+	if _, err := vault.Init(path, testPass, vault.InitOptions{KDF: crypto.MinKDF, Now: fixedNow}); err != nil {
+		b.Fatal(err)
+	}
+	v := openRW(b, path)
+	mustUpdate(b, v, func(tx *vault.Tx) error {
+		if err := tx.Put(&vault.Claim{ID: "c1aa0000", Name: "knee-pt", Insurer: "Acme Health", Status: "draft", Created: testNow}, vault.ActionAdd, ""); err != nil {
+			return err
+		}
+		for i := range 3000 {
+			c := &vault.Call{ID: fmt.Sprintf("ca%06d", i), Claim: "c1aa0000", Rep: "Ann", Summary: "s", At: testNow}
+			if err := tx.Put(c, vault.ActionAdd, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	dir := b.TempDir()
+	cur := seenNow(v)
+	behind, err := chainAt(v, cur.HistoryLen-1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		seen Seen
+	}{
+		{"unchanged", cur},
+		{"one-ahead", Seen{VaultID: cur.VaultID, Generation: cur.Generation - 1, HistoryLen: cur.HistoryLen - 1, HistoryHead: behind}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			if err := SaveSeen(dir, bc.seen); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if w, err := CheckRollback(dir, v); w != "" || err != nil {
+					b.Fatal(w, err)
+				}
+			}
+		})
+	}
+	v.Close()
+}
