@@ -49,21 +49,25 @@ func (v *Vault) readRecord(st *store.Tx, id string) (Record, error) {
 func (v *Vault) openRecord(id, sealed []byte) (Record, error) {
 	pt, err := crypto.OpenRecord(v.keys.Records, store.BucketRecords, id, sealed)
 	if err != nil {
-		return nil, fmt.Errorf("%w: record %s", ErrTampered, printableID(id))
+		return nil, fmt.Errorf("%w: record %s", ErrTampered, PrintableID(id))
 	}
 	defer clear(pt)
 	r, err := decodeRecord(pt)
 	if err != nil {
-		return nil, fmt.Errorf("%w: record %s: %v", ErrTampered, printableID(id), err)
+		return nil, fmt.Errorf("%w: record %s: %v", ErrTampered, PrintableID(id), err)
 	}
 	if r.RecordID() != string(id) {
-		return nil, fmt.Errorf("%w: record %s claims ID %q", ErrTampered, printableID(id), r.RecordID())
+		return nil, fmt.Errorf("%w: record %s claims ID %q", ErrTampered, PrintableID(id), r.RecordID())
 	}
 	return r, nil
 }
 
-// printableID returns id when it is a well-formed record ID, else its hex.
-func printableID(id []byte) string {
+// PrintableID returns id when it is made of ID characters, else its hex
+// (an ID read from a damaged file may hold any bytes).
+func PrintableID(id []byte) string {
+	if len(id) == 0 {
+		return "(empty ID)"
+	}
 	for _, c := range id {
 		if !strings.ContainsRune(IDAlphabet, rune(c)) {
 			return fmt.Sprintf("%x", id)
@@ -190,27 +194,35 @@ func (v *Vault) Resolve(prefix string, keep func(Record) bool) (Record, error) {
 
 // NewID returns a fresh record ID not used by any record in the vault.
 func (v *Vault) NewID() (string, error) {
-	return v.newID(nil)
-}
-
-// NewID returns a fresh record ID used neither in the vault nor by a record
-// put earlier in this transaction.
-func (t *Tx) NewID() (string, error) {
-	return t.v.newID(func(id string) bool { _, ok := t.puts[id]; return ok })
-}
-
-func (v *Vault) newID(taken func(string) bool) (string, error) {
 	if err := v.load(); err != nil {
 		return "", err
 	}
+	return newID(func(id string) bool { _, used := v.cache.byID[id]; return used }), nil
+}
+
+// NewID returns a fresh record ID used neither in the vault nor by a record
+// put earlier in this transaction. It reads through the transaction itself:
+// opening another read transaction inside a write transaction can deadlock
+// bbolt.
+func (t *Tx) NewID() (string, error) {
+	return newID(func(id string) bool {
+		if _, ok := t.puts[id]; ok {
+			return true
+		}
+		return !t.dels[id] && t.st.Record([]byte(id)) != nil
+	}), nil
+}
+
+// newID draws random IDs until one is not taken.
+func newID(taken func(string) bool) string {
 	for {
 		b := crypto.RandomBytes(IDLength)
 		id := make([]byte, IDLength)
 		for i, x := range b {
 			id[i] = IDAlphabet[x&31]
 		}
-		if _, used := v.cache.byID[string(id)]; !used && (taken == nil || !taken(string(id))) {
-			return string(id), nil
+		if !taken(string(id)) {
+			return string(id)
 		}
 	}
 }

@@ -67,6 +67,7 @@ func ParseAmount(s string) (Cents, error) {
 	bad := fmt.Errorf("bad amount %s: expected a decimal number such as 85 or 85.00", Quote(s))
 	t := strings.TrimPrefix(strings.TrimSpace(s), "$")
 	if strings.Contains(t, ",") {
+		bad := fmt.Errorf("bad amount %s: use a dot for the decimals (85.50) and commas only between thousands (1,250.00)", Quote(s))
 		whole, _, _ := strings.Cut(t, ".")
 		groups := strings.Split(whole, ",")
 		if len(groups[0]) == 0 || len(groups[0]) > 3 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"syscall"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -106,11 +107,18 @@ func describe(err error) string {
 	return err.Error()
 }
 
-// oneLine folds an error message onto one line.
+// oneLine folds an error message onto one line and drops control
+// characters, so that no error can move the cursor or recolour the terminal.
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "vault: ")
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // vaultPath returns the vault file's path from --vault, VAULT_PATH or the default.

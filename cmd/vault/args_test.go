@@ -89,3 +89,17 @@ func TestExitStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"vault: plain":                   "plain",
+		"two\nlines":                     "two lines",
+		"escape \x1b[31mred\x1b[0m gone": "escape [31mred [0m gone",
+		"  spaces\t and\r\n  tabs  ":     "spaces and tabs",
+		"c1 \u009b control":              "c1 control",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func (w *verifier) checkDocuments(st *store.Tx) error {
 		r := w.records[id]
 		if r.RecordType() != vault.TypeClaim {
 			if _, present := w.sealed[r.ClaimID()]; !present {
-				w.add(w.subject(r), "belongs to claim %s, which is not in the vault", printable([]byte(r.ClaimID())))
+				w.add(w.subject(r), "belongs to claim %s, which is not in the vault", vault.PrintableID([]byte(r.ClaimID())))
 			}
 		}
 		d, ok := r.(*vault.Document)

@@ -132,9 +132,9 @@ func (w *verifier) missingSubject(id string) string {
 		typ = "record"
 	}
 	if e.RecordType == vault.TypeClaim || e.ClaimID == "" {
-		return fmt.Sprintf("%s %s", typ, printable([]byte(id)))
+		return fmt.Sprintf("%s %s", typ, vault.PrintableID([]byte(id)))
 	}
-	return fmt.Sprintf("%s %s (claim %s)", typ, printable([]byte(id)), w.claimName(e.ClaimID))
+	return fmt.Sprintf("%s %s (claim %s)", typ, vault.PrintableID([]byte(id)), w.claimName(e.ClaimID))
 }
 
 func (w *verifier) presentSubject(id string) string {

@@ -144,7 +144,7 @@ func (w *verifier) checkRecords(st *store.Tx) error {
 			return nil
 		}
 		if r.RecordID() != key {
-			w.add(rawSubject(id), "holds the record of ID %s", printable([]byte(r.RecordID())))
+			w.add(rawSubject(id), "holds the record of ID %s", vault.PrintableID([]byte(r.RecordID())))
 			return nil
 		}
 		w.records[key] = r
@@ -180,24 +180,11 @@ func (w *verifier) claimName(id string) string {
 	if c, ok := w.claims[id]; ok {
 		return fmt.Sprintf("%q", c.Name)
 	}
-	return printable([]byte(id))
+	return vault.PrintableID([]byte(id))
 }
 
 // rawSubject names a record that could not be decrypted: by its key.
-func rawSubject(id []byte) string { return "record " + printable(id) }
-
-// printable returns a record ID as is when it is well formed, else in hex.
-func printable(id []byte) string {
-	if len(id) == 0 {
-		return "(empty ID)"
-	}
-	for _, c := range id {
-		if !strings.ContainsRune(vault.IDAlphabet, rune(c)) {
-			return fmt.Sprintf("%x", id)
-		}
-	}
-	return string(id)
-}
+func rawSubject(id []byte) string { return "record " + vault.PrintableID(id) }
 
 // readDocuments decrypts every document whose chunks passed the structural
 // checks, the way `vault get` does, and compares size and SHA-256.
