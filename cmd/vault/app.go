@@ -70,6 +70,7 @@ func setUsageErrors(cmds []*cli.Command) {
 // run executes the command line and returns the exit status.
 func run(args []string, e *env) int {
 	app := newApp(e)
+	app.Metadata = map[string]any{typedArgsKey: args}
 	var unknown string
 	app.CommandNotFound = func(_ *cli.Context, name string) { unknown = name }
 	args, err := reorderArgs(app, args)

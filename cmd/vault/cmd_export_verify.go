@@ -54,7 +54,7 @@ func expVerifyCommand(e *env) *cli.Command {
 			}
 			problems := res.Problems
 			var vaultLines []string
-			if expVaultTyped(c, e) {
+			if expVaultTyped(c) {
 				lines, vp, err := expCheckAgainstVault(c, e, res)
 				if err != nil {
 					return err
@@ -80,14 +80,10 @@ func expVerifyCommand(e *env) *cli.Command {
 // VAULT_PATH is usually set in the environment, so only the flag itself
 // shows that the user wants the bundle checked against a vault, even when
 // it names the vault VAULT_PATH names. run() records the command line as
-// typed (typedArgs); until it does, a --vault that differs from VAULT_PATH
-// is taken as typed, which misses a typed --vault equal to VAULT_PATH.
-func expVaultTyped(c *cli.Context, e *env) bool {
-	if args, ok := typedArgs(c); ok {
-		return flagTyped(args, "vault")
-	}
-	p := c.String("vault")
-	return p != "" && p != e.getenv("VAULT_PATH")
+// typed (typedArgs).
+func expVaultTyped(c *cli.Context) bool {
+	args, _ := typedArgs(c)
+	return flagTyped(args, "vault")
 }
 
 // expPrintVerified describes a bundle that passed every check.

@@ -9,7 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"vault/store"
 )
 
 // ErrOutputExists reports a destination that exists when --force is not
@@ -45,88 +46,36 @@ func checkDest(dest string, force bool) (string, error) {
 	return abs, nil
 }
 
-// isTempOf reports whether name is a file an export to dest leaves beside
-// it while it runs: a temporary bundle (the destination's name after a dot,
-// then ".tmp-" and 16 hex digits) or, with --force, the file being replaced,
-// kept aside until the export is recorded (".old-" instead of ".tmp-").
-// They are never named like the destination, so an export killed midway
-// leaves no file that passes for the bundle. (File names need not be UTF-8:
-// this compares bytes.)
-func isTempOf(name, dest string) bool {
-	rest, ok := strings.CutPrefix(name, "."+filepath.Base(dest))
-	if !ok {
-		return false
-	}
-	suffix, ok := strings.CutPrefix(rest, tmpTag)
-	if !ok {
-		suffix, ok = strings.CutPrefix(rest, oldTag)
-	}
-	if !ok || len(suffix) != 16 {
-		return false
-	}
-	_, err := hex.DecodeString(suffix)
-	return err == nil && strings.ToLower(suffix) == suffix
-}
-
-// What isTempOf looks for after the destination's name.
-const (
-	tmpTag = ".tmp-"
-	oldTag = ".old-"
-)
-
-// besideName returns a new name beside dest for a file of an export to it:
-// tag is tmpTag or oldTag.
-func besideName(dest, tag string) string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+tag+hex.EncodeToString(b))
-}
+// The files an export to dest leaves beside it while it runs, named by
+// these store.CreateTempBeside patterns (the "*" stands for 16 random hex
+// digits): the temporary bundle, and with --force the file being replaced,
+// kept aside until the export is recorded. They are never named like the
+// destination, so an export killed midway leaves no file that passes for
+// the bundle.
+func tmpPattern(dest string) string { return "." + filepath.Base(dest) + ".tmp-*" }
+func oldPattern(dest string) string { return "." + filepath.Base(dest) + ".old-*" }
 
 // removeStale removes the files that earlier exports to dest left when they
-// were killed (a crash cannot run their clean-up): temporary bundles, and
-// files that --force was replacing (the user asked to replace them). The
-// vault is open for writing while exporting, so no other export of this
-// vault can be using one. It returns the names removed.
+// were killed (a crash cannot run their clean-up): temporary bundles no
+// process is writing (store.RemoveStaleTemps), and files that --force was
+// replacing (the user asked to replace them). It returns the names removed.
 func removeStale(dest string) []string {
-	dir := filepath.Dir(dest)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		if e.Type().IsRegular() && isTempOf(e.Name(), dest) {
-			if os.Remove(filepath.Join(dir, e.Name())) == nil {
-				out = append(out, e.Name())
-			}
-		}
-	}
-	return out
+	return append(store.RemoveStaleTemps(dest, tmpPattern(dest)), store.RemoveStaleTemps(dest, oldPattern(dest))...)
 }
 
-// createTemp creates a new, empty temporary file beside dest, readable by
-// its owner only.
+// createTemp creates the temporary bundle beside dest: new, empty, readable
+// by its owner only, and locked against removeStale while it is open.
 func createTemp(dest string) (*os.File, error) {
-	for range 3 {
-		f, err := os.OpenFile(besideName(dest, tmpTag), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("create a temporary file beside %s: %w", dest, err)
-		}
-		return f, nil
-	}
-	return nil, fmt.Errorf("create a temporary file beside %s: too many name collisions", dest)
+	return store.CreateTempBeside(dest, tmpPattern(dest))
 }
 
 // placement is a bundle put at its destination, not yet final: undo takes
 // it back out (putting back the file it replaced), commit makes it final.
 type placement struct {
 	dest string
-	// bundle is the bundle's file, to recognise it at dest. It is held
-	// open until commit or undo, so that its inode cannot be reused by
-	// another file meanwhile (which would fool os.SameFile).
+	// bundle is the bundle's file, still open: it keeps the inode from
+	// being reused by another file before commit or undo (which would fool
+	// os.SameFile), and the temporary file's lock while it has its name.
 	bundle *os.File
 	info   os.FileInfo
 	// backup is the file that --force replaced, kept aside until commit;
@@ -134,57 +83,34 @@ type placement struct {
 	backup string
 }
 
-// place puts the complete temporary bundle tmp at dest and syncs the folder
-// so that the new name survives a crash. Without force it never replaces a
-// file, even one that appeared meanwhile: it links (which fails when dest
-// exists) and falls back to a checked rename where links are unsupported.
-// With force an existing file is first kept aside under an ".old-" name (a
-// second link, so that dest is never missing; a rename where links are
-// unsupported), then the bundle is renamed over dest.
-func place(tmp, dest string, force bool) (_ *placement, err error) {
-	held, err := os.Open(tmp)
+// place puts the complete, synced temporary bundle f at dest with
+// store.Place: without force it never replaces a file, even one that
+// appeared meanwhile. With force an existing file is first kept aside under
+// an oldPattern name (a second link, so that dest is never missing; a
+// rename where links fail), then the bundle is renamed over dest. f stays
+// open until commit or undo; on error the caller closes it and removes it.
+func place(f *os.File, dest string, force bool) (*placement, error) {
+	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
 	}
-	defer func() {
-		if err != nil {
-			held.Close()
-		}
-	}()
-	st, err := held.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
-	}
-	pl := &placement{dest: dest, bundle: held, info: st}
+	pl := &placement{dest: dest, bundle: f, info: st}
 	if force {
 		if err := pl.keepOld(); err != nil {
 			return nil, err
 		}
-		if err := os.Rename(tmp, dest); err != nil {
-			if pl.backup != "" && !pl.putBack() {
-				return nil, fmt.Errorf("move the bundle to %s: %w (the file it was to replace is kept as %s)", dest, err, pl.backup)
-			}
-			return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
-		}
-	} else {
-		err := os.Link(tmp, dest)
-		switch {
-		case err == nil:
-			_ = os.Remove(tmp)
-		case errors.Is(err, fs.ErrExist):
-			return nil, fmt.Errorf("%w: %s: nothing was written (give --force to replace it)", ErrOutputExists, dest)
-		case linkUnsupported(err):
-			if _, err := os.Lstat(dest); err == nil {
-				return nil, fmt.Errorf("%w: %s: nothing was written (give --force to replace it)", ErrOutputExists, dest)
-			}
-			if err := os.Rename(tmp, dest); err != nil {
-				return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
-			}
-		default:
-			return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
-		}
 	}
-	syncDir(dest)
+	if err := store.Place(f.Name(), dest, force); err != nil {
+		// Place may fail after the bundle took dest's name (the folder's
+		// sync failed): take it back out all the same.
+		if uerr := pl.takeBack(); uerr != nil {
+			return nil, fmt.Errorf("%w (and %v)", err, uerr)
+		}
+		if errors.Is(err, store.ErrExists) {
+			return nil, fmt.Errorf("%w: %s: nothing was written (give --force to replace it)", ErrOutputExists, dest)
+		}
+		return nil, err
+	}
 	return pl, nil
 }
 
@@ -199,16 +125,23 @@ func (pl *placement) keepOld() error {
 	case st.IsDir():
 		return fmt.Errorf("cannot write %s: it is a folder", pl.dest)
 	}
-	backup := besideName(pl.dest, oldTag)
-	err = os.Link(pl.dest, backup)
-	if linkUnsupported(err) {
-		err = os.Rename(pl.dest, backup)
-	}
-	if err != nil {
-		return fmt.Errorf("keep %s aside while it is replaced: %w", pl.dest, err)
+	backup := besideName(oldPattern(pl.dest), pl.dest)
+	if err := os.Link(pl.dest, backup); err != nil {
+		// No hard links here: move it aside instead (dest is then
+		// missing until the bundle takes its place).
+		if err := os.Rename(pl.dest, backup); err != nil {
+			return fmt.Errorf("keep %s aside while it is replaced: %w", pl.dest, err)
+		}
 	}
 	pl.backup = backup
 	return nil
+}
+
+// besideName fills pattern's "*" with 16 random hex digits, in dest's folder.
+func besideName(pattern, dest string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return filepath.Join(filepath.Dir(dest), strings.Replace(pattern, "*", hex.EncodeToString(b), 1))
 }
 
 // putBack moves the kept file back to dest, over whatever is there; when
@@ -225,11 +158,16 @@ func (pl *placement) putBack() bool {
 	return os.Rename(pl.backup, pl.dest) == nil
 }
 
-// undo takes the bundle back out of dest: it puts back the file --force
-// replaced, or removes the bundle (only if dest is still the bundle).
+// undo takes the bundle back out of dest (takeBack) and closes it.
 func (pl *placement) undo() error {
 	defer pl.bundle.Close()
-	defer syncDir(pl.dest)
+	return pl.takeBack()
+}
+
+// takeBack takes the bundle back out of dest: it puts back the file --force
+// replaced, or removes the bundle (only if dest is still the bundle).
+func (pl *placement) takeBack() error {
+	defer store.SyncDir(filepath.Dir(pl.dest))
 	if pl.backup != "" {
 		if !pl.putBack() {
 			return fmt.Errorf("the file it replaced is kept as %s: move it back to %s", pl.backup, pl.dest)
@@ -248,21 +186,5 @@ func (pl *placement) commit() {
 	pl.bundle.Close()
 	if pl.backup != "" {
 		_ = os.Remove(pl.backup)
-	}
-}
-
-// linkUnsupported reports whether a hard link failed because the file
-// system does not do links (rather than because of the names).
-func linkUnsupported(err error) bool {
-	return errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOTSUP) || errors.Is(err, syscall.EXDEV) ||
-		errors.Is(err, syscall.EMLINK) || errors.Is(err, syscall.ENOSYS)
-}
-
-// syncDir syncs the folder of path, so that a name just made or removed in
-// it survives a crash.
-func syncDir(path string) {
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 }

@@ -53,7 +53,8 @@ const (
 // and no o.AllowMissing it writes nothing and returns a *MissingError.
 //
 // The order is what keeps the vault truthful: the zip is written to a
-// temporary file beside the destination (mode 0600) and synced; then it is
+// temporary file beside the destination (mode 0600, store.CreateTempBeside)
+// and synced; then it is
 // put in place (see place: never over an existing file without o.Force);
 // only then is the export recorded. The vault never records an export whose
 // bundle is not where it says, whatever moment the process is killed at.
@@ -103,9 +104,12 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		return nil, err
 	}
 	tmp := f.Name()
+	var pl *placement // once placed, pl owns f
 	defer func() {
-		f.Close()
-		os.Remove(tmp) // gone already once placed; else never left behind
+		if pl == nil {
+			f.Close()
+			os.Remove(tmp)
+		}
 	}()
 	sum := &hashCounter{h: sha256.New()}
 	buf := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
@@ -122,9 +126,6 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		return nil, fmt.Errorf("write %s: %w", o.Output, err)
 	}
 	if err := f.Sync(); err != nil {
-		return nil, fmt.Errorf("write %s: %w", o.Output, err)
-	}
-	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("write %s: %w", o.Output, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -144,8 +145,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	// files the manifest lists: it is what the signature covers.
 	rec.Files = append(rec.Files, vault.ExportFile{Path: bundle.ManifestName, SHA256: hex.EncodeToString(ms[:]), Size: int64(len(mb))})
 
-	pl, err := place(tmp, dest, o.Force)
-	if err != nil {
+	if pl, err = place(f, dest, o.Force); err != nil {
 		return nil, err
 	}
 	if err := record(v, rec); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vault/store"
 	"vault/vault"
 )
 
@@ -145,17 +146,17 @@ func TestPlacingFailsRecordsNothing(t *testing.T) {
 // TestPlacement: place and undo on their own. Undo removes only the bundle
 // it placed: a file that replaced it meanwhile is not its to remove.
 func TestPlacement(t *testing.T) {
-	newTmp := func(t *testing.T, dest, content string) string {
+	newTmp := func(t *testing.T, dest, content string) *os.File {
 		t.Helper()
 		f, err := createTemp(dest)
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { f.Close() })
 		if _, err := f.WriteString(content); err != nil {
 			t.Fatal(err)
 		}
-		f.Close()
-		return f.Name()
+		return f
 	}
 	read := func(p string) string { b, _ := os.ReadFile(p); return string(b) }
 
@@ -202,7 +203,7 @@ func TestPlacement(t *testing.T) {
 			t.Fatalf("place = %v; dest %q", err, read(dest))
 		}
 		names := readDir(t, dir)
-		if len(names) != 2 || pl.backup == "" || read(pl.backup) != "old" || !isTempOf(filepath.Base(pl.backup), dest) {
+		if len(names) != 2 || pl.backup == "" || read(pl.backup) != "old" || !store.IsTempName(filepath.Base(pl.backup), oldPattern(dest)) {
 			t.Fatalf("folder %q, backup %q", names, pl.backup)
 		}
 		pl.commit()
@@ -241,15 +242,21 @@ func TestPlacement(t *testing.T) {
 	})
 }
 
-func TestIsTempOf(t *testing.T) {
+// TestStaleNames: the names removeStale looks for are those of the
+// temporary bundle and of the kept file, for this destination only.
+func TestStaleNames(t *testing.T) {
 	dest := "/x/b.zip"
 	for name, want := range map[string]bool{
 		".b.zip.tmp-0123456789abcdef": true, ".b.zip.old-0123456789abcdef": true,
 		".b.zip.tmp-0123456789ABCDEF": false, ".b.zip.tmp-0123": false, ".b.zip.new-0123456789abcdef": false,
 		"b.zip": false, ".c.zip.tmp-0123456789abcdef": false, ".b.zip.tmp-0123456789abcdeg": false,
 	} {
-		if got := isTempOf(name, dest); got != want {
-			t.Errorf("isTempOf(%q) = %v, want %v", name, got, want)
+		got := store.IsTempName(name, tmpPattern(dest)) || store.IsTempName(name, oldPattern(dest))
+		if got != want {
+			t.Errorf("%q is taken for a file of an export to %s: %v, want %v", name, dest, got, want)
 		}
+	}
+	if n := filepath.Base(besideName(oldPattern(dest), dest)); !store.IsTempName(n, oldPattern(dest)) {
+		t.Errorf("besideName gives %q", n)
 	}
 }
