@@ -210,13 +210,6 @@ func (v *Vault) UpdateClaim(c *Claim, u ClaimUpdate) (*Claim, bool, error) {
 	return n, true, nil
 }
 
-// SetClaim is UpdateClaim for a caller that need not know whether anything
-// changed.
-func (v *Vault) SetClaim(c *Claim, u ClaimUpdate) (*Claim, error) {
-	got, _, err := v.UpdateClaim(c, u)
-	return got, err
-}
-
 // claimChanges names the facts that differ between two versions of a
 // claim (its status aside), in the order claim show lists them.
 func claimChanges(a, b *Claim) []string {

@@ -142,11 +142,11 @@ func TestClaimFieldErrors(t *testing.T) {
 	}
 }
 
-func TestSetClaim(t *testing.T) {
+func TestUpdateClaim(t *testing.T) {
 	v := evVault(t)
 	c := evClaim(t, v, "back-2026")
 	num, billed, visits := "CLM-1", Cents(42000), 12
-	c2, err := v.SetClaim(c, ClaimUpdate{ClaimNumber: &num, Billed: &billed, Visits: &visits, Status: "submitted", StatusOn: "2026-04-02"})
+	c2, _, err := v.UpdateClaim(c, ClaimUpdate{ClaimNumber: &num, Billed: &billed, Visits: &visits, Status: "submitted", StatusOn: "2026-04-02"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestSetClaim(t *testing.T) {
 		t.Errorf("status history = %v", c2.StatusHistory)
 	}
 	if len(c.StatusHistory) != 1 || c.ClaimNumber != "" {
-		t.Errorf("SetClaim changed the caller's claim: %+v", c)
+		t.Errorf("UpdateClaim changed the caller's claim: %+v", c)
 	}
 	h, err := v.History()
 	if err != nil {

@@ -168,7 +168,7 @@ func (d *demo) fill(v *vault.Vault, sampleDocs []sample.Document) error {
 		{Billed: &billed, Visits: &visits, Status: vault.StatusSubmitted, StatusOn: "2026-03-25"},
 		{Paid: &paid, AppealBy: &appealBy, Status: vault.StatusDenied, StatusOn: "2026-04-10"},
 	} {
-		if claim, err = v.SetClaim(claim, u); err != nil {
+		if claim, _, err = v.UpdateClaim(claim, u); err != nil {
 			return err
 		}
 	}
