@@ -516,7 +516,8 @@ if want vault; then
 	fi
 	# Hook: the KDF's own Go benchmark lives in ./crypto.
 	{
-		echo "KDF alone: \`go test -run '^\$' -bench . -benchmem ./crypto/\`"
+		echo "KDF alone, and the CPU's limits (seal, open, SHA-256 of 64 KiB chunks on one core):"
+		echo "\`go test -run '^\$' -bench . -benchmem ./crypto/\`"
 		echo
 		if [[ -d $REPO_ROOT/crypto ]] && command -v go >/dev/null 2>&1; then
 			log "go test -bench ./crypto/"
@@ -525,6 +526,19 @@ if want vault; then
 			echo '```'
 		else
 			echo "not available: ./crypto does not exist yet"
+		fi
+		echo
+		# The document path in-process (64 MiB, warm cache, fsyncs included):
+		# WriteBlob at several batch sizes, ReadDocument.
+		echo "The document path without the process (64 MiB, warm cache, fsyncs included):"
+		echo "\`go test -run '^\$' -bench 'WriteBlob|ReadDocument' -benchmem -benchtime 3x ./vault/\`"
+		echo
+		if [[ -d $REPO_ROOT/vault ]] && command -v go >/dev/null 2>&1; then
+			log "go test -bench WriteBlob|ReadDocument ./vault/"
+			echo '```'
+			(cd "$REPO_ROOT" && go test -run '^$' -bench 'WriteBlob|ReadDocument' -benchmem -benchtime 3x ./vault/ 2>&1) ||
+				echo "(go test exited $?)"
+			echo '```'
 		fi
 		echo
 	} >>"$UNLOCK_MD"

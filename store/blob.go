@@ -36,6 +36,21 @@ type chunkBatch struct {
 	ends  []int
 }
 
+// room makes room for n more bytes in the arena of a batch committed at
+// limit bytes, doubling it as it fills, so that a small document costs a
+// small buffer, a large one a buffer of about limit bytes, and filling it
+// leaves little garbage. (An AEAD's Seal would reallocate a full buffer to
+// the exact size, chunk after chunk; append grows large ones by 1.25.)
+func (b *chunkBatch) room(n, limit int) {
+	if cap(b.arena)-len(b.arena) >= n {
+		return
+	}
+	c := max(len(b.arena)+n, min(2*cap(b.arena), limit+n), 64<<10)
+	grown := make([]byte, len(b.arena), c)
+	copy(grown, b.arena)
+	b.arena = grown
+}
+
 // reset empties the batch for reuse. The arena holds sealed chunks only
 // (ciphertext, as written to disk), so it is not cleared.
 func (b *chunkBatch) reset() {
@@ -71,7 +86,31 @@ func (w *BlobWriter) Put(index uint64, sealed []byte) error {
 		return w.err
 	}
 	b := w.cur
+	b.room(len(sealed), w.limit)
 	b.arena = append(b.arena, sealed...)
+	b.keys = append(b.keys, index)
+	b.ends = append(b.ends, len(b.arena))
+	if len(b.arena) >= w.limit {
+		return w.commit()
+	}
+	return nil
+}
+
+// Append queues chunk index, letting seal append its sealed bytes, at most
+// n of them, to the batch directly (seal gets the batch's buffer and returns
+// it extended, as an AEAD's Seal does). It saves the copy Put makes; the
+// batch is committed when it is full.
+func (w *BlobWriter) Append(index uint64, n int, seal func(dst []byte) ([]byte, error)) error {
+	if w.err != nil {
+		return w.err
+	}
+	b := w.cur
+	b.room(n, w.limit)
+	arena, err := seal(b.arena)
+	if err != nil {
+		return err
+	}
+	b.arena = arena
 	b.keys = append(b.keys, index)
 	b.ends = append(b.ends, len(b.arena))
 	if len(b.arena) >= w.limit {

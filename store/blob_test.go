@@ -110,3 +110,47 @@ func TestBlobWriterAbort(t *testing.T) {
 		}
 	}
 }
+
+// TestBlobWriterAppend: chunks sealed in place by Append are stored as Put
+// would store them; a seal that fails queues nothing and returns its error;
+// the batch buffer grows to about the batch size, not beyond.
+func TestBlobWriterAppend(t *testing.T) {
+	db := openStore(t, newStore(t), Options{})
+	blob := fill(0x0a, BlobIDSize)
+	const chunk, limit = 65536 + 16, 5 * (65536 + 16)
+	w := db.NewPipelinedBlobWriter(blob, limit)
+	maxCap := 0
+	for i := range uint64(12) {
+		err := w.Append(i, chunk, func(dst []byte) ([]byte, error) {
+			return append(dst, sealedChunk(byte(i), chunk)...), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		maxCap = max(maxCap, cap(w.cur.arena))
+	}
+	boom := errors.New("seal failed")
+	if err := w.Append(12, chunk, func(dst []byte) ([]byte, error) { return dst, boom }); !errors.Is(err, boom) {
+		t.Fatalf("failing seal: %v", err)
+	}
+	if n := len(w.cur.keys); n != 2 {
+		t.Fatalf("%d chunks queued after the failed seal, want 2", n)
+	}
+	if maxCap > limit+chunk {
+		t.Errorf("batch buffer grew to %d bytes for a %d-byte batch", maxCap, limit)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *Tx) error {
+		if n := tx.ChunkCount(blob); n != 12 {
+			t.Errorf("%d chunks stored, want 12", n)
+		}
+		for i := range uint64(12) {
+			if !bytes.Equal(tx.Chunk(blob, i), sealedChunk(byte(i), chunk)) {
+				t.Errorf("chunk %d differs", i)
+			}
+		}
+		return nil
+	})
+}

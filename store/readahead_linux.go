@@ -1,6 +1,10 @@
 package store
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
 
 const (
 	adviceNormal   = unix.MADV_NORMAL
@@ -14,4 +18,16 @@ const (
 // pointers; the result is ignored, as advice may be.
 func madvise(addr, n uintptr, advice int) {
 	_, _, _ = unix.Syscall(unix.SYS_MADVISE, addr, n, uintptr(advice))
+}
+
+// startWriteback asks the kernel to start writing the bytes [off, off+n) of
+// f to disk, without waiting; the result is ignored, as for advice.
+func startWriteback(f *os.File, off, n int64) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		_ = unix.SyncFileRange(int(fd), off, n, unix.SYNC_FILE_RANGE_WRITE)
+	})
 }

@@ -2,6 +2,8 @@
 
 package store
 
+import "os"
+
 const (
 	adviceNormal = iota
 	adviceWillNeed
@@ -11,3 +13,6 @@ const (
 
 // madvise does nothing where the vault does not advise the kernel.
 func madvise(addr, n uintptr, advice int) {}
+
+// startWriteback does nothing where the vault does not advise the kernel.
+func startWriteback(f *os.File, off, n int64) {}

@@ -1,18 +1,11 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
+	"io"
 	"os"
-	"runtime"
-	"strconv"
-	"strings"
+	"path/filepath"
 	"testing"
-	"time"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // raChunk is the size of a sealed 64 KiB chunk, as documents store them.
@@ -123,129 +116,53 @@ func TestReadaheadInactiveInWritableTx(t *testing.T) {
 	zero.Done()
 }
 
-// mappedRss returns the resident KiB of the mapping of this process that
-// holds addr, from /proc/self/smaps.
-func mappedRss(t *testing.T, addr uintptr) int {
-	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
+// TestWriteBehind: writes go through unchanged; the writeback of every
+// writeBehindStep bytes written is started, from the file's offset at the
+// start; other writers than a regular file are returned as they are.
+func TestWriteBehind(t *testing.T) {
+	var buf bytes.Buffer
+	if WriteBehind(&buf) != io.Writer(&buf) {
+		t.Error("a bytes.Buffer was wrapped")
+	}
+	r, pw, err := os.Pipe()
 	if err != nil {
-		t.Skipf("no /proc/self/smaps: %v", err)
+		t.Fatal(err)
 	}
-	defer f.Close()
-	in := false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			continue
-		}
-		if lo, hi, ok := strings.Cut(fields[0], "-"); ok && !strings.HasSuffix(fields[0], ":") {
-			a, err1 := strconv.ParseUint(lo, 16, 64)
-			b, err2 := strconv.ParseUint(hi, 16, 64)
-			in = err1 == nil && err2 == nil && uint64(addr) >= a && uint64(addr) < b
-			continue
-		}
-		if in && fields[0] == "Rss:" {
-			n, _ := strconv.Atoi(fields[1])
-			return n
-		}
+	defer r.Close()
+	defer pw.Close()
+	if WriteBehind(pw) != io.Writer(pw) {
+		t.Error("a pipe was wrapped")
 	}
-	t.Fatalf("no mapping holds %#x", addr)
-	return 0
-}
 
-// TestReadaheadDropsBehind: after a pass over about 12.5 MiB of values, the
-// pages of the values read are no longer mapped into the process, whereas
-// the same pass without a Readahead leaves them all mapped.
-func TestReadaheadDropsBehind(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the vault advises the kernel on Linux only")
-	}
-	path, blob := newReadaheadStore(t)
-	pass := func(advise bool) (kib int) {
-		db := openStore(t, path, Options{ReadOnly: true})
-		defer db.Close()
-		db.View(func(tx *Tx) error {
-			ra := &Readahead{}
-			if advise {
-				ra = tx.Readahead()
-			}
-			var sum byte
-			for i := range uint64(raChunks) {
-				c := tx.Chunk(blob, i)
-				ra.Next(c)
-				for _, b := range c {
-					sum += b
-				}
-			}
-			kib = mappedRss(t, tx.tx.DB().Info().Data)
-			ra.Done()
-			_ = sum
-			return nil
-		})
-		return kib
-	}
-	const total = raChunks * raChunk / 1024
-	if kib := pass(false); kib < total*3/4 {
-		t.Fatalf("without a Readahead only %d KiB of %d KiB read are mapped: the measure does not work here", kib, total)
-	}
-	// What stays mapped: the last drop-behind step and the tree's own pages.
-	if kib := pass(true); kib > (readaheadStep+1<<20)/1024 {
-		t.Fatalf("with a Readahead %d KiB of %d KiB read stay mapped", kib, total)
-	}
-}
-
-// resident returns the share of the pages of [addr, addr+n) in the page cache.
-func resident(t *testing.T, addr, n uintptr) float64 {
-	t.Helper()
-	page := uintptr(os.Getpagesize())
-	vec := make([]byte, (n+page-1)/page)
-	if _, _, e := unix.Syscall(unix.SYS_MINCORE, addr, n, uintptr(unsafe.Pointer(&vec[0]))); e != 0 {
-		t.Fatalf("mincore: %v", e)
-	}
-	in := 0
-	for _, b := range vec {
-		in += int(b & 1)
-	}
-	return float64(in) / float64(len(vec))
-}
-
-// TestReadaheadReadsAhead: with the file out of the page cache, reading the
-// first value brings the next megabytes into the cache before they are read.
-func TestReadaheadReadsAhead(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the vault advises the kernel on Linux only")
-	}
-	path, blob := newReadaheadStore(t)
-	f, err := os.Open(path)
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED); err != nil {
-		t.Skipf("cannot evict the file from the page cache: %v", err)
-	}
-	db := openStore(t, path, Options{ReadOnly: true})
-	page := uintptr(os.Getpagesize())
-	err = db.View(func(tx *Tx) error {
-		c := tx.Chunk(blob, 0)
-		next := (uintptr(unsafe.Pointer(&c[0])) + uintptr(len(c)) + page - 1) &^ (page - 1)
-		const span = 4 << 20 // well inside the window, and inside the file
-		if share := resident(t, next, span); share > 0.5 {
-			t.Skipf("the file stays in the page cache here (%.0f%% resident after eviction)", 100*share)
-		}
-		ra := tx.Readahead()
-		defer ra.Done()
-		ra.Next(c)
-		share := 0.0
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if share = resident(t, next, span); share >= 0.9 {
-				return nil
-			}
-		}
-		return fmt.Errorf("only %.0f%% of the 4 MiB after the first value were read ahead", 100*share)
-	})
-	if err != nil {
+	if _, err := f.Write([]byte("head")); err != nil {
 		t.Fatal(err)
+	}
+	w, ok := WriteBehind(f).(*writeBehind)
+	if !ok {
+		t.Fatal("a regular file was not wrapped")
+	}
+	type span struct{ off, n int64 }
+	var started []span
+	w.start = func(_ *os.File, off, n int64) { started = append(started, span{off, n}) }
+	block := bytes.Repeat([]byte{0xab}, 3<<20)
+	var want bytes.Buffer
+	want.WriteString("head")
+	for range 6 { // 18 MiB: two steps of 8 MiB or more
+		if n, err := w.Write(block); n != len(block) || err != nil {
+			t.Fatalf("Write = %d, %v", n, err)
+		}
+		want.Write(block)
+	}
+	if len(started) != 2 || started[0] != (span{4, 9 << 20}) || started[1] != (span{4 + 9<<20, 9 << 20}) {
+		t.Fatalf("writeback started for %v", started)
+	}
+	got, err := os.ReadFile(f.Name())
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("the file does not hold what was written (%v)", err)
 	}
 }

@@ -36,12 +36,13 @@ type BlobOptions struct {
 // ErrTooLarge reports a document over the size limit given to WriteBlob.
 var ErrTooLarge = errors.New("the file is larger than allowed")
 
-// blobBlock is how much plaintext WriteBlob reads at a time, and
-// blobBlocks how many such blocks circulate between the reading, sealing
-// goroutine and the hashing one.
+// blobBlock is how much plaintext WriteBlob and ReadDocument read at a
+// time (a whole number of chunks), and blobBlocks how many such blocks
+// circulate between the goroutine that reads and seals (or opens) and the
+// one that hashes. Small blocks stay in the CPU's cache between the two.
 const (
-	blobBlock  = 1 << 20
-	blobBlocks = 3
+	blobBlock  = 4 * crypto.ChunkSize
+	blobBlocks = 4
 )
 
 // WriteBlob seals r's bytes into a new blob, committing chunks in bounded
@@ -52,9 +53,10 @@ const (
 // Three goroutines share the work, so that a large document goes in at the
 // pace of the disk rather than of one core: this one reads and seals, one
 // hashes the plaintext (SHA-256), and the store commits each full batch
-// while the next one is sealed (store.NewPipelinedBlobWriter). Memory stays
-// bounded: three blocks of plaintext and at most two batches of sealed
-// chunks.
+// while the next one is sealed (store.NewPipelinedBlobWriter). Chunks are
+// sealed from the block read straight into the batch, with no copy between.
+// Memory stays bounded: blobBlocks blocks of plaintext and at most two
+// batches of sealed chunks.
 func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 	releaseIdleMemory()
 	id := store.NewBlobID()
@@ -63,7 +65,7 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 		return nil, err
 	}
 	bw := v.db.NewPipelinedBlobWriter(id, o.BatchBytes)
-	sw := crypto.NewStreamWriter(stream, bw.Put)
+	cs := &chunkSealer{s: stream, bw: bw}
 	bh := newBlockHasher()
 	defer bh.finish()
 	fail := func(err error) (*Blob, error) {
@@ -85,7 +87,7 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 				head = append(head, buf[:min(k, n)]...)
 			}
 			bh.hash(buf[:n])
-			if _, err := sw.Write(buf[:n]); err != nil {
+			if err := cs.add(buf[:n]); err != nil {
 				return fail(err)
 			}
 		} else {
@@ -98,7 +100,7 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 			return fail(rerr)
 		}
 	}
-	chunks, err := sw.Close()
+	chunks, err := cs.close()
 	if err != nil {
 		return fail(err)
 	}
@@ -106,6 +108,57 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 		return fail(err)
 	}
 	return &Blob{ID: id, Chunks: chunks, Size: size, SHA256: hex.EncodeToString(bh.sum()), Head: head}, nil
+}
+
+// chunkSealer cuts a document into chunks and seals each one straight into
+// the batch being filled, in the stream format of crypto.Stream (the same
+// bytes as crypto.StreamWriter gives): every chunk but the last holds
+// crypto.ChunkSize bytes, and a chunk is sealed only once it is known
+// whether more data follows it, since the last one is sealed as last. An
+// empty document is one empty last chunk.
+type chunkSealer struct {
+	s       *crypto.Stream
+	bw      *store.BlobWriter
+	index   uint64 // the next chunk's index
+	pending []byte // the latest chunk, not sealed yet: it may be the last
+}
+
+// add cuts p into chunks. p must be a whole number of chunks unless it ends
+// the document (io.ReadFull of a block gives that). The last chunk of p
+// stays pending, unsealed and referenced, until the next add or close.
+func (c *chunkSealer) add(p []byte) error {
+	for len(p) > 0 {
+		if c.pending != nil {
+			if err := c.seal(c.pending, false); err != nil {
+				return err
+			}
+		}
+		k := min(len(p), crypto.ChunkSize)
+		c.pending, p = p[:k], p[k:]
+	}
+	return nil
+}
+
+// close seals the last chunk and returns the number of chunks.
+func (c *chunkSealer) close() (uint64, error) {
+	last := c.pending
+	c.pending = nil
+	if err := c.seal(last, true); err != nil {
+		return 0, err
+	}
+	return c.index, nil
+}
+
+func (c *chunkSealer) seal(plain []byte, last bool) error {
+	i := c.index
+	err := c.bw.Append(i, len(plain)+crypto.ChunkOverhead, func(dst []byte) ([]byte, error) {
+		return c.s.SealChunk(dst, i, last, plain)
+	})
+	if err != nil {
+		return err
+	}
+	c.index++
+	return nil
 }
 
 // blockHasher hashes blocks of plaintext on a goroutine of its own, in the
@@ -134,8 +187,11 @@ func newBlockHasher() *blockHasher {
 	return bh
 }
 
-// buffer returns a block that neither the caller nor the hasher uses: the
-// caller must be done with every block it had before asking.
+// buffer returns a block that neither the caller nor the hasher uses. Every
+// block the caller had must have gone to hash or giveBack before it asks.
+// The caller may still read the block it passed to hash last (the pending
+// chunk of WriteBlob): blocks come back oldest first, and there are at least
+// two, so that one is never handed out while another could be.
 func (bh *blockHasher) buffer() []byte {
 	if n := len(bh.free); n > 0 {
 		b := bh.free[n-1]
@@ -178,26 +234,31 @@ func (bh *blockHasher) finish() {
 // the system (see releaseIdleMemory).
 const idleMemoryLimit = 32 << 20
 
-// releaseIdleMemory gives the heap's free memory back to the system when the
-// heap holds more than idleMemoryLimit. After unlocking, that is Argon2id's
-// whole memory cost (64 MiB by default), which the key derivation allocates
-// at once and Go would otherwise keep for the rest of the process, beside
-// the batches of a large document. It runs a garbage collection, so it is
-// only called before streaming a document.
+// releaseIdleMemory gives the heap's free memory back to the system, once
+// per process, when the heap holds more than idleMemoryLimit. After
+// unlocking, that is Argon2id's whole memory cost (64 MiB by default), which
+// the key derivation allocates at once and Go would otherwise keep, beside
+// the batches of a large document, for the rest of the process. It runs a
+// garbage collection: the runtime's count of forced collections says
+// whether one already ran, so that streaming many documents (vault check)
+// pays for it once, whatever the size of the heap.
 func releaseIdleMemory() {
 	s := []metrics.Sample{
+		{Name: "/gc/cycles/forced:gc-cycles"},
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/memory/classes/heap/unused:bytes"},
 		{Name: "/memory/classes/heap/free:bytes"},
 	}
 	metrics.Read(s)
-	var held uint64
 	for _, x := range s {
-		if x.Value.Kind() == metrics.KindUint64 {
-			held += x.Value.Uint64()
+		if x.Value.Kind() != metrics.KindUint64 {
+			return // not provided by this runtime
 		}
 	}
-	if held >= idleMemoryLimit {
+	if s[0].Value.Uint64() > 0 {
+		return
+	}
+	if held := s[1].Value.Uint64() + s[2].Value.Uint64() + s[3].Value.Uint64(); held >= idleMemoryLimit {
 		debug.FreeOSMemory()
 	}
 }
@@ -234,6 +295,7 @@ func (v *Vault) ReadDocument(d *Document, w io.Writer) error {
 		// decryption and the writing.
 		bh := newBlockHasher()
 		defer bh.finish()
+		w := store.WriteBehind(w)
 		var n int64
 		for {
 			buf := bh.buffer()
