@@ -59,7 +59,7 @@ func main() {
 
 func parseFlags() (*config, error) {
 	sizes := flag.String("sizes", "1000,10000,100000", "vault sizes in items (documents, calls, condition notes), comma-separated")
-	reps := flag.Int("reps", 9, "timed runs per figure (the tables show the median and the fastest)")
+	reps := flag.Int("reps", 15, "timed runs per figure (the tables show the median and the fastest)")
 	dir := flag.String("dir", "", "work folder (default: a new folder in $TMPDIR, removed at the end)")
 	keep := flag.Bool("keep", false, "keep the work folder (vaults, binary, state files)")
 	repo := flag.String("repo", ".", "the repository whose ./cmd/vault is built")
@@ -140,7 +140,9 @@ func run(cfg *config) error {
 				return fmt.Errorf("scale %d: %w", n, err)
 			}
 			rs = append(rs, r)
-			os.RemoveAll(r.dirOf(cfg)) // the 100,000 vault is large
+			if !cfg.keep {
+				os.RemoveAll(r.dirOf(cfg)) // the 100,000-item vault is large
+			}
 		}
 		reportScale(w, rs)
 		w.Flush()
@@ -203,15 +205,16 @@ func memTotal() string {
 	return fmt.Sprintf("%.1f GiB RAM", float64(kb)/(1<<20))
 }
 
-// commit is the short commit of the repository, with "+ changes" when the
-// working tree differs from it.
+// commit is the short commit of the repository, with a note when the
+// measured code (anything but bench/scale itself) differs from it.
 func commit(repo string) string {
 	out, err := exec.Command("git", "-C", repo, "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return "? (not a git checkout)"
 	}
 	c := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "-C", repo, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+	st, err := exec.Command("git", "-C", repo, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/scale").Output()
+	if err == nil && len(st) > 0 {
 		c += " + uncommitted changes"
 	}
 	return c

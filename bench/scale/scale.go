@@ -260,13 +260,43 @@ func seenOneBehind(v *vault.Vault) (integrity.Seen, error) {
 		HistoryHead: hex.EncodeToString(head), Recorded: time.Now().UTC()}, err
 }
 
-// profile runs the command cold (open + command) in a loop for
-// cfg.profileTime under the CPU profiler, into DIR/<n>-<command>.pprof.
+// profile runs the command under the CPU profiler for cfg.profileTime
+// each: cold (open + command) in a loop into DIR/<n>-<command>.pprof, and
+// warm (the command again on one loaded handle) into
+// DIR/<n>-<command>-warm.pprof.
 func profile(cfg *config, fx *fixture, c command, n int) error {
 	if err := os.MkdirAll(cfg.profileDir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(cfg.profileDir, fmt.Sprintf("%d-%s.pprof", n, c.name)))
+	open := func() (*vault.Vault, error) {
+		return vault.Open(fx.path, vault.Secret{Passphrase: fx.pass}, vault.Options{ReadOnly: c.readOnly})
+	}
+	err := profileLoop(cfg, fmt.Sprintf("%d-%s.pprof", n, c.name), func() error {
+		v, err := open()
+		if err != nil {
+			return err
+		}
+		defer v.Close()
+		return c.run(v, fx)
+	})
+	if err != nil {
+		return err
+	}
+	v, err := open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if _, err := v.Claims(); err != nil {
+		return err
+	}
+	return profileLoop(cfg, fmt.Sprintf("%d-%s-warm.pprof", n, c.name), func() error { return c.run(v, fx) })
+}
+
+// profileLoop runs fn under the CPU profiler for cfg.profileTime, into
+// the file name in cfg.profileDir.
+func profileLoop(cfg *config, name string, fn func() error) error {
+	f, err := os.Create(filepath.Join(cfg.profileDir, name))
 	if err != nil {
 		return err
 	}
@@ -276,13 +306,7 @@ func profile(cfg *config, fx *fixture, c command, n int) error {
 	}
 	defer pprof.StopCPUProfile()
 	for start := time.Now(); time.Since(start) < cfg.profileTime; {
-		v, err := vault.Open(fx.path, vault.Secret{Passphrase: fx.pass}, vault.Options{ReadOnly: c.readOnly})
-		if err != nil {
-			return err
-		}
-		err = c.run(v, fx)
-		v.Close()
-		if err != nil {
+		if err := fn(); err != nil {
 			return err
 		}
 	}
