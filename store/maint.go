@@ -351,6 +351,10 @@ func tempPattern(dst, kind string) string {
 	return "." + base + "." + kind + "-*"
 }
 
+// compactAllocSize is how far bbolt may grow the compacted copy ahead of
+// what it holds: the slack left at the end of a compacted file.
+const compactAllocSize = 1 << 20
+
 // CompactResult reports the file's size before and after compaction.
 type CompactResult struct {
 	Before, After int64
@@ -403,6 +407,9 @@ func (db *DB) Compact() (CompactResult, error) {
 		if dst, err = bolt.Open(tmpName, 0o600, boltOptions(Options{})); err != nil {
 			return fmt.Errorf("open the compacted copy: %w", err)
 		}
+		// bbolt grows a file 16 MiB at a time by default; the copy would
+		// keep up to that much preallocated space at its end.
+		dst.AllocSize = compactAllocSize
 		if err := bolt.Compact(dst, db.bolt, compactTxBytes); err != nil {
 			return fmt.Errorf("copy the vault's keys: %w", err)
 		}

@@ -281,6 +281,7 @@ func TestCompactShrinksAndScrubs(t *testing.T) {
 	if res.Before != before || res.After != after || after >= before/4 {
 		t.Errorf("compact: %+v; file %d -> %d bytes", res, before, after)
 	}
+
 	file, _ = os.ReadFile(path)
 	if bytes.Contains(file, chunk[:64]) {
 		t.Error("the removed document's ciphertext is still in the file")
@@ -300,6 +301,27 @@ func TestCompactShrinksAndScrubs(t *testing.T) {
 		}
 	}
 	verify(t, path)
+}
+
+// TestCompactLeavesLittleSlack: past bbolt's 16 MiB allocation step, a
+// compacted file keeps at most about 1 MiB beyond its pages in use (issue 7: the
+// file within 5% of the plaintext after compaction).
+func TestCompactLeavesLittleSlack(t *testing.T) {
+	path, _ := newVault(t, 320*crypto.ChunkSize) // 20 MiB, past the 16 MiB step
+	v := open(t, path, false)
+	defer v.Close()
+	if _, err := v.Store().Compact(); err != nil {
+		t.Fatal(err)
+	}
+	after := size(t, path)
+	if err := v.Store().View(func(tx *store.Tx) error {
+		if used := tx.Bolt().Size(); after-used > 1<<20+1<<16 {
+			t.Errorf("compacted file is %d bytes for %d bytes of pages: %d preallocated", after, used, after-used)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestCompactKeepsPendingAndRefusesReadOnly(t *testing.T) {
