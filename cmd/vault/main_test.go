@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 				}
 				e.now = func() time.Time { return t }
 			}
-			os.Exit(run(os.Args, e))
+			os.Exit(runBuffered(os.Args, e))
 		},
 	})
 }
