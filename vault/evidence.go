@@ -230,14 +230,21 @@ func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 // without control characters, shortened to 60 characters (and to what a
 // title may hold).
 func TitleFromText(s string) string {
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.Map(func(r rune) rune {
-			if isControl(r) {
-				return ' '
-			}
-			return r
-		}, strings.ToValidUTF8(line, ""))
-		if line = strings.Join(strings.Fields(line), " "); line != "" {
+	for rest := s; rest != ""; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		if !PlainText(line) {
+			line = strings.Map(func(r rune) rune {
+				if isControl(r) {
+					return ' '
+				}
+				return r
+			}, strings.ToValidUTF8(line, ""))
+		}
+		if !PlainText(line) || strings.HasPrefix(line, " ") || strings.HasSuffix(line, " ") || strings.Contains(line, "  ") {
+			line = strings.Join(strings.Fields(line), " ")
+		}
+		if line != "" {
 			t := Shorten(line, 60)
 			for n := 59; len(t) > maxShortText; n-- {
 				t = Shorten(line, n)
@@ -248,13 +255,32 @@ func TitleFromText(s string) string {
 	return ""
 }
 
+// PlainText reports whether s is printable ASCII only (space to tilde):
+// nothing to replace, one rune a byte.
+func PlainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 // Shorten cuts s to at most n characters, ending with "..." when cut.
 func Shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s // a string of n bytes or fewer has n runes or fewer
 	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:max(n-3, 0)])) + "..."
+	keep, i := max(n-3, 0), 0
+	for range keep {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	cut := s[:i]
+	if !utf8.ValidString(cut) {
+		cut = string([]rune(cut)) // each invalid byte a U+FFFD, as counted
+	}
+	return strings.TrimSpace(cut) + "..."
 }
 
 // LogCall stores a phone call under the claim. The time defaults to now;

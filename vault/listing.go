@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,28 +75,70 @@ func itemTime(r Record) time.Time {
 // SortItems orders items by date, oldest first (newest last); on the same
 // date by time, then by ID.
 func SortItems(items []Record) {
+	// The keys are computed once an item, as numbers where they can be:
+	// comparing them is most of the sort, which is most of a warm listing.
 	type keyed struct {
-		date Date
-		t    time.Time
-		id   string
+		day  int64 // the date as YYYYMMDD; -1 when malformed (then compared as text)
+		sec  int64 // the time (Unix seconds and nanoseconds)
+		nsec int32
 		r    Record
 	}
 	ks := make([]keyed, len(items))
+	plain := true
 	for i, r := range items {
-		ks[i] = keyed{ItemDate(r), itemTime(r), r.RecordID(), r}
+		t := itemTime(r)
+		k := keyed{day: itemDay(r), sec: t.Unix(), nsec: int32(t.Nanosecond()), r: r}
+		plain = plain && k.day >= 0
+		ks[i] = k
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		if c := strings.Compare(string(a.date), string(b.date)); c != 0 {
+		if plain {
+			if c := cmp.Compare(a.day, b.day); c != 0 {
+				return c
+			}
+		} else if c := strings.Compare(string(ItemDate(a.r)), string(ItemDate(b.r))); c != 0 {
 			return c
 		}
-		if c := a.t.Compare(b.t); c != 0 {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
 			return c
 		}
-		return strings.Compare(a.id, b.id)
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		return strings.Compare(a.r.RecordID(), b.r.RecordID())
 	})
 	for i := range ks {
 		items[i] = ks[i].r
 	}
+}
+
+// itemDay is ItemDate as the number YYYYMMDD + 1 (0 for no date), which
+// orders as the text does; -1 when the date is not of the form YYYY-MM-DD.
+func itemDay(r Record) int64 {
+	if c, ok := r.(*Call); ok { // not through text: DateOf formats
+		y, m, d := c.At.Date()
+		if y >= 0 && y <= 9999 {
+			return int64(y)*10000 + int64(m)*100 + int64(d) + 1
+		}
+	}
+	d := ItemDate(r)
+	if d == "" {
+		return 0
+	}
+	if len(d) != len(DateLayout) || d[4] != '-' || d[7] != '-' {
+		return -1
+	}
+	var n int64
+	for i := 0; i < len(d); i++ {
+		switch c := d[i]; {
+		case i == 4 || i == 7:
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+		default:
+			return -1
+		}
+	}
+	return n + 1
 }
 
 // Check validates the filter's kinds (unknown kind: "did you mean") and
@@ -129,6 +172,9 @@ func (f *Filter) Match(r Record) bool {
 	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, ItemKind(r)) {
 		return false
 	}
+	if f.From == "" && f.To == "" {
+		return true
+	}
 	d := ItemDate(r)
 	return (f.From == "" || !d.Before(f.From)) && (f.To == "" || !f.To.Before(d))
 }
@@ -146,7 +192,7 @@ func (v *Vault) List(f Filter) ([]Record, error) {
 		return nil, err
 	}
 	var out []Record
-	for _, r := range v.cache.byID {
+	for _, r := range v.cache.inOrder() {
 		if f.Match(r) {
 			out = append(out, r)
 		}

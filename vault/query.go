@@ -12,7 +12,7 @@ func (v *Vault) Claims() ([]*Claim, error) {
 		return nil, err
 	}
 	var out []*Claim
-	for _, r := range v.cache.byID {
+	for _, r := range v.cache.inOrder() {
 		if c, ok := r.(*Claim); ok {
 			out = append(out, c)
 		}
@@ -63,12 +63,11 @@ func (v *Vault) Items(claimID string) ([]Record, error) {
 		return nil, err
 	}
 	var out []Record
-	for _, r := range v.cache.byID {
+	for _, r := range v.cache.inOrder() {
 		if r.RecordType() != TypeClaim && (claimID == "" || r.ClaimID() == claimID) {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RecordID() < out[j].RecordID() })
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +33,32 @@ const MinPrefix = 4
 
 // recordCache holds every record of the vault, decrypted, once loaded.
 type recordCache struct {
-	byID map[string]Record
+	byID   map[string]Record
+	sorted []Record // every record in ID order; nil after a change, until asked for
+}
+
+// inOrder returns every record ordered by ID. The slice is shared: callers
+// copy what they keep or change.
+func (c *recordCache) inOrder() []Record {
+	if c.sorted == nil {
+		c.sorted = make([]Record, 0, len(c.byID))
+		for _, r := range c.byID {
+			c.sorted = append(c.sorted, r)
+		}
+		slices.SortFunc(c.sorted, func(a, b Record) int { return strings.Compare(a.RecordID(), b.RecordID()) })
+	}
+	return c.sorted
+}
+
+// put stores or replaces a record, delete forgets one.
+func (c *recordCache) put(r Record) {
+	c.byID[r.RecordID()] = r
+	c.sorted = nil
+}
+
+func (c *recordCache) delete(id string) {
+	delete(c.byID, id)
+	c.sorted = nil
 }
 
 func (v *Vault) readRecord(st *store.Tx, id string) (Record, error) {
@@ -84,7 +110,7 @@ func (v *Vault) load() error {
 	}
 	type raw struct{ id, sealed []byte }
 	var all []raw
-	c := &recordCache{byID: map[string]Record{}}
+	c := &recordCache{}
 	err := v.db.View(func(st *store.Tx) error {
 		// The values point into bbolt's memory map, valid until the
 		// transaction ends: the workers below finish before that.
@@ -108,12 +134,15 @@ func (v *Vault) load() error {
 			}(w)
 		}
 		wg.Wait()
+		// bbolt gave the records in key order: the ID order, kept as it is.
+		c.byID = make(map[string]Record, len(recs))
 		for i, r := range recs {
 			if errs[i] != nil {
 				return errs[i]
 			}
-			c.byID[string(all[i].id)] = r
+			c.byID[r.RecordID()] = r // openRecord checked it is the key
 		}
+		c.sorted = recs
 		return nil
 	})
 	if err != nil {
@@ -128,12 +157,7 @@ func (v *Vault) Records() ([]Record, error) {
 	if err := v.load(); err != nil {
 		return nil, err
 	}
-	out := make([]Record, 0, len(v.cache.byID))
-	for _, r := range v.cache.byID {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RecordID() < out[j].RecordID() })
-	return out, nil
+	return slices.Clone(v.cache.inOrder()), nil
 }
 
 // Record returns the record with exactly this ID.

@@ -109,10 +109,10 @@ func (v *Vault) Update(fn func(*Tx) error) error {
 	v.state = t.state
 	if v.cache != nil {
 		for id := range t.dels {
-			delete(v.cache.byID, id)
+			v.cache.delete(id)
 		}
-		for id, r := range t.puts {
-			v.cache.byID[id] = r
+		for _, r := range t.puts {
+			v.cache.put(r)
 		}
 	}
 	return nil

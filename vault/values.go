@@ -114,9 +114,12 @@ func ParseAmount(s string) (Cents, error) {
 
 // String formats the amount with two decimals, e.g. "85.00".
 func (c Cents) String() string {
-	sign := ""
+	u := uint64(c)
+	b := make([]byte, 0, 24)
 	if c < 0 {
-		sign, c = "-", -c
+		u = -u // two's complement: right for the smallest int64 too
+		b = append(b, '-')
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+	b = strconv.AppendUint(b, u/100, 10)
+	return string(append(b, '.', byte('0'+u%100/10), byte('0'+u%10)))
 }

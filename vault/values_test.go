@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,8 @@ func TestParseAmount(t *testing.T) {
 }
 
 func TestCentsString(t *testing.T) {
-	for c, want := range map[Cents]string{0: "0.00", 5: "0.05", 8500: "85.00", 123456: "1234.56", -250: "-2.50"} {
+	for c, want := range map[Cents]string{0: "0.00", 5: "0.05", 8500: "85.00", 123456: "1234.56", -250: "-2.50", -5: "-0.05", 100: "1.00", 9: "0.09",
+		math.MaxInt64: "92233720368547758.07", math.MinInt64: "-92233720368547758.08"} {
 		if got := c.String(); got != want {
 			t.Errorf("Cents(%d).String() = %q, want %q", c, got, want)
 		}

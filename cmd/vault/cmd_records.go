@@ -154,6 +154,12 @@ func recRow(w io.Writer, cols ...string) {
 // recCleanCell keeps a table cell on one line, without tabs or control
 // characters that would break the columns or the terminal.
 func recCleanCell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	if vault.PlainText(s) {
+		return s
+	}
 	s = strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return ' '

@@ -66,10 +66,10 @@ func recHistoryCommand(e *env) *cli.Command {
 					}
 					return recWriteJSON(e.stdout, out)
 				}
-				w := recTable(e.stdout)
-				recRow(w, "AT", "ACTION", "TYPE", "ID", "CLAIM", "NOTE")
+				w := newTable(e.stdout)
+				w.Row("AT", "ACTION", "TYPE", "ID", "CLAIM", "NOTE")
 				for _, h := range shown {
-					recRow(w, recLocalTime(h.At), string(h.Action), string(h.RecordType), h.RecordID, names[h.ClaimID], h.Note)
+					w.Row(recLocalTime(h.At), string(h.Action), string(h.RecordType), h.RecordID, names[h.ClaimID], h.Note)
 				}
 				return w.Flush()
 			})

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -79,19 +80,25 @@ func recListCommand(e *env) *cli.Command {
 					}
 					return recWriteJSON(e.stdout, out)
 				}
-				if len(items) == 0 {
-					fmt.Fprintln(e.stdout, "No items.")
-					return nil
-				}
-				w := recTable(e.stdout)
-				recRow(w, "DATE", "ID", "CLAIM", "KIND", "TITLE", "DETAILS")
-				for _, r := range items {
-					recRow(w, string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
-				}
-				return w.Flush()
+				return recPrintList(e.stdout, items, names)
 			})
 		},
 	}
+}
+
+// recPrintList prints items as the table of `vault list`, or "No items.".
+func recPrintList(w io.Writer, items []vault.Record, names map[string]string) error {
+	if len(items) == 0 {
+		_, err := fmt.Fprintln(w, "No items.")
+		return err
+	}
+	t := newTable(w)
+	t.Grow(len(items)+1, 6)
+	t.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "DETAILS")
+	for _, r := range items {
+		t.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
+	}
+	return t.Flush()
 }
 
 // recItemDetails is the list's last column: a receipt's amount, a letter's
@@ -177,11 +184,11 @@ func recSearchCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "Nothing found.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "DATE", "ID", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
+				w := newTable(e.stdout)
+				w.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
 				for _, h := range hits {
 					r := h.Item
-					recRow(w, string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
+					w.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
 						strings.Join(h.Fields, ","), h.Snippet)
 				}
 				return w.Flush()
