@@ -31,3 +31,15 @@ func startWriteback(f *os.File, off, n int64) {
 		_ = unix.SyncFileRange(int(fd), off, n, unix.SYNC_FILE_RANGE_WRITE)
 	})
 }
+
+// adviseWillNeed asks the kernel to read the bytes [off, off+n) of f into
+// the page cache, without waiting; the result is ignored, as for advice.
+func adviseWillNeed(f *os.File, off, n int64) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		_ = unix.Fadvise(int(fd), off, n, unix.FADV_WILLNEED)
+	})
+}

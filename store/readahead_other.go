@@ -16,3 +16,6 @@ func madvise(addr, n uintptr, advice int) {}
 
 // startWriteback does nothing where the vault does not advise the kernel.
 func startWriteback(f *os.File, off, n int64) {}
+
+// adviseWillNeed does nothing where the vault does not advise the kernel.
+func adviseWillNeed(f *os.File, off, n int64) {}

@@ -59,6 +59,7 @@ const (
 // batches of sealed chunks.
 func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 	releaseIdleMemory()
+	r = store.ReadInput(r) // a file is read ahead of the sealing
 	id := store.NewBlobID()
 	stream, err := crypto.NewStream(v.keys.Documents, id)
 	if err != nil {
