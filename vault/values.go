@@ -113,13 +113,15 @@ func ParseAmount(s string) (Cents, error) {
 }
 
 // String formats the amount with two decimals, e.g. "85.00".
-func (c Cents) String() string {
+func (c Cents) String() string { return string(c.Append(make([]byte, 0, 24))) }
+
+// Append appends the amount as String formats it to b.
+func (c Cents) Append(b []byte) []byte {
 	u := uint64(c)
-	b := make([]byte, 0, 24)
 	if c < 0 {
 		u = -u // two's complement: right for the smallest int64 too
 		b = append(b, '-')
 	}
 	b = strconv.AppendUint(b, u/100, 10)
-	return string(append(b, '.', byte('0'+u%100/10), byte('0'+u%10)))
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
 }

@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"vault/vault"
@@ -93,7 +93,7 @@ func recItemTitle(r vault.Record) string {
 	case *vault.Condition:
 		t := r.Phase
 		if r.Pain != nil {
-			t += fmt.Sprintf(", pain %d/10", *r.Pain)
+			t += ", pain " + strconv.Itoa(*r.Pain) + "/10"
 		}
 		if s := vault.TitleFromText(r.Text); s != "" {
 			t += ": " + s

@@ -104,38 +104,46 @@ func recPrintList(w io.Writer, items []vault.Record, names map[string]string) er
 // recItemDetails is the list's last column: a receipt's amount, a letter's
 // validity, a call's representative and reference, a note's measures.
 func recItemDetails(r vault.Record) string {
-	var parts []string
+	// Built in one buffer: it is computed for every row of a listing.
+	b := make([]byte, 0, 64)
+	sep := func() {
+		if len(b) > 0 {
+			b = append(b, ", "...)
+		}
+	}
 	switch r := r.(type) {
 	case *vault.Document:
 		if r.Amount != nil {
-			parts = append(parts, r.Amount.String())
+			b = r.Amount.Append(b)
 		}
 		if r.ValidUntil != "" {
-			parts = append(parts, "valid until "+string(r.ValidUntil))
+			sep()
+			b = append(append(b, "valid until "...), r.ValidUntil...)
 		}
 		if r.FileName != "" && r.FileName != r.Title && strings.TrimSuffix(r.FileName, filepath.Ext(r.FileName)) != r.Title {
-			parts = append(parts, r.FileName)
+			sep()
+			b = append(b, r.FileName...)
 		}
 	case *vault.Call:
-		who := r.Rep
+		b = append(b, r.Rep...)
 		if r.Party != "" {
-			who += " (" + r.Party + ")"
+			b = append(append(append(b, " ("...), r.Party...), ')')
 		}
-		parts = append(parts, who)
 		if r.Ref == "" {
-			parts = append(parts, "no ref")
+			b = append(b, ", no ref"...)
 		} else {
-			parts = append(parts, "ref "+r.Ref)
+			b = append(append(b, ", ref "...), r.Ref...)
 		}
 		if r.FollowUp != "" {
-			parts = append(parts, "follow up "+string(r.FollowUp))
+			b = append(append(b, ", follow up "...), r.FollowUp...)
 		}
 	case *vault.Condition:
 		for _, m := range r.Measures {
-			parts = append(parts, m.Name+"="+m.Value)
+			sep()
+			b = append(append(append(b, m.Name...), '='), m.Value...)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return string(b)
 }
 
 func recSearchCommand(e *env) *cli.Command {
