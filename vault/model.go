@@ -274,6 +274,9 @@ func decodeRecord(b []byte) (Record, error) {
 		return nil, errors.New("decode record: no type")
 	}
 	t, data := Type(b[:i]), b[i+1:]
+	if r := fastDecode(t, data); r != nil {
+		return r, nil
+	}
 	var r Record
 	switch t {
 	case TypeClaim:
