@@ -40,6 +40,22 @@ func (w *Writer) Files() []File { return append([]File(nil), w.files...) }
 // new in this bundle. Text-like media types are deflated; the others (PDF,
 // JPEG, PNG...) are stored as they are, since they do not compress.
 func (w *Writer) Add(f File, write func(io.Writer) error) (File, error) {
+	return w.add(f, write, false)
+}
+
+// AddVerified is Add for content whose writer checks the expected SHA-256
+// itself, f.SHA256, and fails on any other content, as vault.ReadDocument
+// checks a document's recorded hash: the bundle then does not hash the
+// same bytes a second time (0.5 s of CPU a GiB). The size is still checked.
+func (w *Writer) AddVerified(f File, write func(io.Writer) error) (File, error) {
+	if !isSHA256(f.SHA256) {
+		return f, fmt.Errorf("bundle file %s: no expected SHA-256 to rely on", f.Path)
+	}
+	return w.add(f, write, true)
+}
+
+// add is Add, or AddVerified when verified.
+func (w *Writer) add(f File, write func(io.Writer) error, verified bool) (File, error) {
 	if w.closed {
 		return f, errors.New("bundle is already closed")
 	}
@@ -58,11 +74,17 @@ func (w *Writer) Add(f File, write func(io.Writer) error) (File, error) {
 	if err != nil {
 		return f, fmt.Errorf("bundle file %s: %w", f.Path, err)
 	}
-	hw := &hashWriter{w: zf, h: sha256.New()}
+	hw := &hashWriter{w: zf}
+	if !verified {
+		hw.h = sha256.New()
+	}
 	if err := write(hw); err != nil {
 		return f, fmt.Errorf("bundle file %s: %w", f.Path, err)
 	}
-	sum := hex.EncodeToString(hw.h.Sum(nil))
+	sum := f.SHA256 // verified: write checked it
+	if !verified {
+		sum = hex.EncodeToString(hw.h.Sum(nil))
+	}
 	if f.SHA256 != "" && (f.SHA256 != sum || f.Size != hw.n) {
 		return f, fmt.Errorf("bundle file %s: its content does not match the expected SHA-256 and size", f.Path)
 	}
@@ -121,14 +143,16 @@ func (w *Writer) Close(m *Manifest, key ed25519.PrivateKey) ([]byte, error) {
 // hashWriter hashes and counts what passes through it.
 type hashWriter struct {
 	w io.Writer
-	h hash.Hash
+	h hash.Hash // nil: count only
 	n int64
 }
 
 // Write implements io.Writer.
 func (hw *hashWriter) Write(p []byte) (int, error) {
 	n, err := hw.w.Write(p)
-	hw.h.Write(p[:n])
+	if hw.h != nil {
+		hw.h.Write(p[:n])
+	}
 	hw.n += int64(n)
 	return n, err
 }

@@ -544,3 +544,30 @@ func TestSelectIgnoresOtherClaimsAndNonItems(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordedHashIsChecked: the bundle takes a document's SHA-256 from its
+// record without hashing the bytes again (bundle.Writer.AddVerified), so
+// vault.ReadDocument's check of that hash is what keeps a bundle from
+// listing bytes under another hash. A record whose hash disagrees with the
+// stored bytes fails the export, and nothing is written or recorded.
+func TestRecordedHashIsChecked(t *testing.T) {
+	f := newFixture(t)
+	d := *f.docs["receipt-2026-03-11.png"]
+	d.SHA256 = strings.Repeat("0", 64)
+	if err := f.v.Update(func(tx *vault.Tx) error { return tx.Put(&d, vault.ActionEdit, "") }); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Prepare(f.v, f.claim, nil, Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, hist := t.TempDir(), f.v.State().HistoryLen
+	_, err = Write(context.Background(), f.v, p, Options{Output: filepath.Join(dir, "b.zip")})
+	if !errors.Is(err, vault.ErrTampered) || !strings.Contains(err.Error(), d.ID) {
+		t.Fatalf("Write = %v, want the document's hash refused", err)
+	}
+	assertEmptyDir(t, dir)
+	if f.v.State().HistoryLen != hist {
+		t.Error("the vault changed")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"vault/store"
 	"vault/vault"
 	"vault/vault/bundle"
 )
@@ -112,7 +113,9 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 		}
 	}()
 	sum := &hashCounter{h: sha256.New()}
-	buf := bufio.NewWriterSize(io.MultiWriter(f, sum), 256<<10)
+	// WriteBehind starts the bundle's writeback as it grows, so that the
+	// final fsync does not wait for all of it (as for vault get -o).
+	buf := bufio.NewWriterSize(io.MultiWriter(store.WriteBehind(f), sum), 256<<10)
 	bw := bundle.NewWriter(buf, m.GeneratedAt)
 	prog := &progress{ctx: ctx, fn: o.Progress, total: int64(len(html)) + c.size()}
 	if err := c.write(v, bw, html, prog); err != nil {
@@ -227,16 +230,21 @@ func (c *contents) write(v *vault.Vault, bw *bundle.Writer, html []byte, prog *p
 	}
 	for i, f := range c.files {
 		var write func(io.Writer) error
+		add := bw.Add
 		switch {
 		case i < len(c.docs):
+			// ReadDocument fails unless the bytes it wrote have the
+			// document's recorded SHA-256, the hash planned: the bundle
+			// need not hash them again.
 			d := c.docs[i]
 			write = func(w io.Writer) error { return v.ReadDocument(d, prog.wrap(w)) }
+			add = bw.AddVerified
 		case f.Path == bundle.CallsName:
 			write = func(w io.Writer) error { _, err := prog.wrap(w).Write(c.callsCSV); return err }
 		default:
 			write = func(w io.Writer) error { _, err := prog.wrap(w).Write(c.condCSV); return err }
 		}
-		if _, err := bw.Add(f, write); err != nil {
+		if _, err := add(f, write); err != nil {
 			return err
 		}
 	}
