@@ -235,7 +235,7 @@ func TitleFromText(s string) string {
 		line, rest, _ = strings.Cut(rest, "\n")
 		if !PlainText(line) {
 			line = strings.Map(func(r rune) rune {
-				if isControl(r) {
+				if isControl(r) || IsBidiControl(r) {
 					return ' '
 				}
 				return r

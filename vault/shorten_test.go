@@ -22,7 +22,7 @@ func shortenReference(s string, n int) string {
 func titleReference(s string) string {
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.Map(func(r rune) rune {
-			if isControl(r) {
+			if isControl(r) || IsBidiControl(r) {
 				return ' '
 			}
 			return r
@@ -43,7 +43,7 @@ func titleReference(s string) string {
 // CJK, emoji, invalid UTF-8, control characters, blank lines.
 func TestShortenAndTitleMatchReference(t *testing.T) {
 	pieces := []string{"", " ", "a", "Receipt", "é", "日本", "😀", "\xff", "\xe6\x97", "\t", "\n", "\r\n", "\x1b", "\u0085", "\x7f",
-		"  ", "pain 4/10", strings.Repeat("x", 61), strings.Repeat("é", 70), strings.Repeat("😀", 80)}
+		"  ", "pain 4/10", "\u202e", "\u2066", strings.Repeat("x", 61), strings.Repeat("é", 70), strings.Repeat("😀", 80)}
 	inputs := []string{"", "\n\n", "  \n x", "abc", strings.Repeat("a", 60), strings.Repeat("a", 61), strings.Repeat("日", 300),
 		"first line\nsecond", "\x00\x01\n\tvisible  text\t", "bad \xff\xfe bytes " + strings.Repeat("z", 70)}
 	rng := rand.New(rand.NewPCG(3, 5))

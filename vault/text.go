@@ -95,11 +95,20 @@ func (f textField) check() error {
 // instead of printing them.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
 
-// checkControls refuses the control characters of s; lines allows line
-// feeds and tabs.
+// IsBidiControl reports whether r is one of the explicit bidirectional
+// formatting characters (U+202A to U+202E, U+2066 to U+2069): they make a
+// terminal or a viewer show text in another order than it is stored, so
+// that "receipt<U+202E>fdp.exe" reads as "receiptexe.pdf" ("Trojan Source",
+// CVE-2021-42574). Text in right-to-left scripts does not need them.
+func IsBidiControl(r rune) bool { return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 }
+
+// checkControls refuses the control characters and the bidirectional
+// formatting characters of s; lines allows line feeds and tabs.
 func checkControls(label, s string, lines bool) error {
 	for _, r := range s {
 		switch {
+		case IsBidiControl(r):
+			return fmt.Errorf("%s has a bidirectional formatting character (%U), which shows text in another order than it holds: remove it", label, r)
 		case !isControl(r), lines && (r == '\n' || r == '\t'):
 			continue
 		case lines:

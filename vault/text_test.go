@@ -29,6 +29,12 @@ func TestCheckTexts(t *testing.T) {
 		{"note carriage return", noteText("text", "text", "a\rb"), "text has a control character (U+000D): only line breaks and tabs are allowed"},
 		{"note bell", noteText("promised", "promised", "soon\a"), "promised has a control character (U+0007): only line breaks and tabs are allowed"},
 		{"note not UTF-8", noteText("summary", "summary", "\xff"), "summary is not valid UTF-8 text"},
+		{"right-to-left override", oneLineText("file_name", "file name", "receipt\u202efdp.exe"), "file name has a bidirectional formatting character (U+202E), which shows text in another order than it holds: remove it"},
+		{"first strong isolate", oneLineText("title", "title", "a\u2068b"), "title has a bidirectional formatting character (U+2068), which shows text in another order than it holds: remove it"},
+		{"note left-to-right embedding", noteText("summary", "summary", "ok\n\u202aquoted"), "summary has a bidirectional formatting character (U+202A), which shows text in another order than it holds: remove it"},
+		{"note pop isolate", noteText("text", "text", "x\u2069"), "text has a bidirectional formatting character (U+2069), which shows text in another order than it holds: remove it"},
+		{"right-to-left script without controls", oneLineText("title", "title", "מכתב רפואי — نامه"), ""},
+		{"right-to-left mark is not a control", oneLineText("title", "title", "a\u200fb"), ""},
 		{"note too long", noteText("summary", "summary", strings.Repeat("x", maxLongText+1)), "summary is too long (65537 bytes; at most 65536)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -164,7 +164,7 @@ func recCleanCell(s string) string {
 		if r == '\t' || r == '\n' || r == '\r' {
 			return ' '
 		}
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || vault.IsBidiControl(r) {
 			return -1
 		}
 		return r
