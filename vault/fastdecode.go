@@ -239,9 +239,14 @@ func (r *cborReader) end() bool { return r.ok && r.off == len(r.b) }
 // fastDecode decodes data into a fresh record of type t, or returns nil when
 // the fast path does not apply.
 func fastDecode(t Type, data []byte) Record {
+	if t != TypeDocument && t != TypeCall && t != TypeCondition {
+		return nil
+	}
 	// One copy of the plaintext holds every text value of the record (a
 	// record's strings live and die together), instead of one allocation
-	// for each.
+	// each. It must be a copy: the caller clears the plaintext after
+	// decoding, so a string sharing its memory (unsafe.String) would be
+	// wiped under the record.
 	r := &cborReader{b: data, s: string(data), ok: true}
 	var rec Record
 	switch t {
@@ -253,12 +258,10 @@ func fastDecode(t Type, data []byte) Record {
 		c := &Call{}
 		r.call(c)
 		rec = c
-	case TypeCondition:
+	default:
 		c := &Condition{}
 		r.condition(c)
 		rec = c
-	default:
-		return nil
 	}
 	if !r.end() {
 		return nil
