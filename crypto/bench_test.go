@@ -79,7 +79,7 @@ func BenchmarkDeriveKeyDefault(b *testing.B) {
 	salt := make([]byte, SaltSize)
 	b.ReportAllocs()
 	for b.Loop() {
-		k, err := DeriveKey(pass, salt, DefaultKDF)
+		k, err := DeriveKey(pass, salt, DefaultKDF())
 		if err != nil {
 			b.Fatal(err)
 		}

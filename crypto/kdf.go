@@ -27,16 +27,20 @@ type KDFParams struct {
 	Lanes     uint8  // degree of parallelism
 }
 
-// Default parameters: RFC 9106's second recommended setting.
-var (
-	// DefaultKDF is 64 MiB, 3 passes, 4 lanes.
-	DefaultKDF = KDFParams{MemoryKiB: 64 * 1024, Time: 3, Lanes: 4}
-	// MinKDF is the weakest setting accepted at all (for tests and slow machines).
-	MinKDF = KDFParams{MemoryKiB: 8 * 1024, Time: 1, Lanes: 1}
-	// MaxKDF holds the caps above which parameters read from a file are refused
-	// before any memory is allocated.
-	MaxKDF = KDFParams{MemoryKiB: 4 * 1024 * 1024, Time: 16, Lanes: 16}
-)
+// The parameters the vault knows. They are functions, so that no caller can
+// change what another one gets.
+
+// DefaultKDF returns RFC 9106's second recommended setting: 64 MiB, 3
+// passes, 4 lanes.
+func DefaultKDF() KDFParams { return KDFParams{MemoryKiB: 64 * 1024, Time: 3, Lanes: 4} }
+
+// MinKDF returns the weakest setting accepted at all (for tests and slow
+// machines): 8 MiB, 1 pass, 1 lane.
+func MinKDF() KDFParams { return KDFParams{MemoryKiB: 8 * 1024, Time: 1, Lanes: 1} }
+
+// MaxKDF returns the caps above which parameters read from a file are
+// refused before any memory is allocated.
+func MaxKDF() KDFParams { return KDFParams{MemoryKiB: 4 * 1024 * 1024, Time: 16, Lanes: 16} }
 
 // ErrKDFParams reports Argon2id parameters outside the accepted range.
 var ErrKDFParams = errors.New("key derivation parameters out of range")
@@ -44,12 +48,12 @@ var ErrKDFParams = errors.New("key derivation parameters out of range")
 // Check reports whether p lies within [MinKDF, MaxKDF].
 func (p KDFParams) Check() error {
 	switch {
-	case p.MemoryKiB < MinKDF.MemoryKiB || p.MemoryKiB > MaxKDF.MemoryKiB:
-		return fmt.Errorf("%w: memory %d KiB (allowed %d to %d)", ErrKDFParams, p.MemoryKiB, MinKDF.MemoryKiB, MaxKDF.MemoryKiB)
-	case p.Time < MinKDF.Time || p.Time > MaxKDF.Time:
-		return fmt.Errorf("%w: %d passes (allowed %d to %d)", ErrKDFParams, p.Time, MinKDF.Time, MaxKDF.Time)
-	case p.Lanes < MinKDF.Lanes || p.Lanes > MaxKDF.Lanes:
-		return fmt.Errorf("%w: %d lanes (allowed %d to %d)", ErrKDFParams, p.Lanes, MinKDF.Lanes, MaxKDF.Lanes)
+	case p.MemoryKiB < MinKDF().MemoryKiB || p.MemoryKiB > MaxKDF().MemoryKiB:
+		return fmt.Errorf("%w: memory %d KiB (allowed %d to %d)", ErrKDFParams, p.MemoryKiB, MinKDF().MemoryKiB, MaxKDF().MemoryKiB)
+	case p.Time < MinKDF().Time || p.Time > MaxKDF().Time:
+		return fmt.Errorf("%w: %d passes (allowed %d to %d)", ErrKDFParams, p.Time, MinKDF().Time, MaxKDF().Time)
+	case p.Lanes < MinKDF().Lanes || p.Lanes > MaxKDF().Lanes:
+		return fmt.Errorf("%w: %d lanes (allowed %d to %d)", ErrKDFParams, p.Lanes, MinKDF().Lanes, MaxKDF().Lanes)
 	}
 	// Argon2 needs at least 8 KiB of memory per lane.
 	if p.MemoryKiB < 8*uint32(p.Lanes) {
@@ -60,7 +64,7 @@ func (p KDFParams) Check() error {
 
 // Weaker reports whether p is below the default in memory or passes.
 func (p KDFParams) Weaker() bool {
-	return p.MemoryKiB < DefaultKDF.MemoryKiB || p.Time < DefaultKDF.Time
+	return p.MemoryKiB < DefaultKDF().MemoryKiB || p.Time < DefaultKDF().Time
 }
 
 // DeriveKey derives a key-encryption key from a secret (a passphrase or a

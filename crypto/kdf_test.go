@@ -13,9 +13,9 @@ func TestKDFCheck(t *testing.T) {
 		p    KDFParams
 		ok   bool
 	}{
-		{"default", DefaultKDF, true},
-		{"minimum", MinKDF, true},
-		{"maximum", MaxKDF, true},
+		{"default", DefaultKDF(), true},
+		{"minimum", MinKDF(), true},
+		{"maximum", MaxKDF(), true},
 		{"memory over 4 GiB", KDFParams{MemoryKiB: 4*1024*1024 + 1, Time: 3, Lanes: 4}, false},
 		{"memory at uint32 max", KDFParams{MemoryKiB: ^uint32(0), Time: 3, Lanes: 4}, false},
 		{"passes over 16", KDFParams{MemoryKiB: 64 * 1024, Time: 17, Lanes: 4}, false},
@@ -67,27 +67,27 @@ func TestDeriveKeyRefusesBeforeWork(t *testing.T) {
 
 func TestDeriveKey(t *testing.T) {
 	salt := bytes.Repeat([]byte{1}, SaltSize)
-	k1, err := DeriveKey([]byte("correct horse"), salt, MinKDF)
+	k1, err := DeriveKey([]byte("correct horse"), salt, MinKDF())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(k1) != KeySize {
 		t.Fatalf("key is %d bytes", len(k1))
 	}
-	k2, _ := DeriveKey([]byte("correct horse"), salt, MinKDF)
+	k2, _ := DeriveKey([]byte("correct horse"), salt, MinKDF())
 	if !bytes.Equal(k1, k2) {
 		t.Fatal("DeriveKey is not deterministic")
 	}
 	for name, other := range map[string]func() ([]byte, error){
-		"other passphrase": func() ([]byte, error) { return DeriveKey([]byte("correct horsf"), salt, MinKDF) },
+		"other passphrase": func() ([]byte, error) { return DeriveKey([]byte("correct horsf"), salt, MinKDF()) },
 		"other salt": func() ([]byte, error) {
-			return DeriveKey([]byte("correct horse"), bytes.Repeat([]byte{2}, SaltSize), MinKDF)
+			return DeriveKey([]byte("correct horse"), bytes.Repeat([]byte{2}, SaltSize), MinKDF())
 		},
 		"other passes": func() ([]byte, error) {
-			return DeriveKey([]byte("correct horse"), salt, KDFParams{MemoryKiB: MinKDF.MemoryKiB, Time: 2, Lanes: 1})
+			return DeriveKey([]byte("correct horse"), salt, KDFParams{MemoryKiB: MinKDF().MemoryKiB, Time: 2, Lanes: 1})
 		},
 		"other lanes": func() ([]byte, error) {
-			return DeriveKey([]byte("correct horse"), salt, KDFParams{MemoryKiB: MinKDF.MemoryKiB, Time: 1, Lanes: 2})
+			return DeriveKey([]byte("correct horse"), salt, KDFParams{MemoryKiB: MinKDF().MemoryKiB, Time: 1, Lanes: 2})
 		},
 	} {
 		k, err := other()
@@ -98,7 +98,7 @@ func TestDeriveKey(t *testing.T) {
 			t.Errorf("%s gives the same key", name)
 		}
 	}
-	if _, err := DeriveKey([]byte("x"), make([]byte, 8), MinKDF); err == nil {
+	if _, err := DeriveKey([]byte("x"), make([]byte, 8), MinKDF()); err == nil {
 		t.Error("DeriveKey accepted an 8-byte salt")
 	}
 }
@@ -108,8 +108,8 @@ func TestKDFWeaker(t *testing.T) {
 		p    KDFParams
 		want bool
 	}{
-		{DefaultKDF, false},
-		{MinKDF, true},
+		{DefaultKDF(), false},
+		{MinKDF(), true},
 		{KDFParams{MemoryKiB: 256 * 1024, Time: 3, Lanes: 4}, false},
 		{KDFParams{MemoryKiB: 64 * 1024, Time: 2, Lanes: 4}, true},
 		{KDFParams{MemoryKiB: 32 * 1024, Time: 8, Lanes: 4}, true},

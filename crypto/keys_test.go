@@ -60,7 +60,7 @@ func TestNewMasterKey(t *testing.T) {
 
 func TestWrapKey(t *testing.T) {
 	salt := bytes.Repeat([]byte{5}, SaltSize)
-	kek, err := DeriveKey([]byte("the passphrase"), salt, MinKDF)
+	kek, err := DeriveKey([]byte("the passphrase"), salt, MinKDF())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestWrapKey(t *testing.T) {
 	if err != nil || !bytes.Equal(got, master) {
 		t.Fatalf("unwrap: %v", err)
 	}
-	wrongKEK, err := DeriveKey([]byte("the passphrasE"), salt, MinKDF)
+	wrongKEK, err := DeriveKey([]byte("the passphrasE"), salt, MinKDF())
 	if err != nil {
 		t.Fatal(err)
 	}

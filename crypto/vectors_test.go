@@ -341,9 +341,9 @@ func makeKeyVectors(t *testing.T) keyVectors {
 		secret []byte
 		p      KDFParams
 	}{
-		{[]byte("correct horse battery staple"), MinKDF},
+		{[]byte("correct horse battery staple"), MinKDF()},
 		{[]byte("correct horse battery staple"), KDFParams{MemoryKiB: 8 * 1024, Time: 2, Lanes: 4}},
-		{[]byte("0123456789ABCDEFGHJKMNPQRSTVWXYZ"), DefaultKDF},
+		{[]byte("0123456789ABCDEFGHJKMNPQRSTVWXYZ"), DefaultKDF()},
 	} {
 		kek, err := DeriveKey(c.secret, salt, c.p)
 		if err != nil {

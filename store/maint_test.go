@@ -28,7 +28,7 @@ var pass = []byte("correct horse battery staple")
 func newVault(t *testing.T, size int) (string, *vault.Document) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vault.db")
-	if _, err := vault.Init(path, pass, vault.InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := vault.Init(path, pass, vault.InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		t.Fatal(err)
 	}
 	v := open(t, path, false)

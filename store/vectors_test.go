@@ -57,7 +57,7 @@ func makeHeaderVector(t *testing.T) headerVector {
 	h := &Header{Version: FormatVersion, VaultID: fill(0x5A, VaultIDSize)}
 	secrets := [][]byte{[]byte("correct horse battery staple"), []byte("0123456789ABCDEFGHJKMNPQRSTVWXYZ")}
 	for i, kind := range []uint8{SlotPassphrase, SlotRecovery} {
-		h.Slots = append(h.Slots, KeySlot{Kind: kind, KDF: crypto.MinKDF, Salt: fill(byte(0x60+i), crypto.SaltSize)})
+		h.Slots = append(h.Slots, KeySlot{Kind: kind, KDF: crypto.MinKDF(), Salt: fill(byte(0x60+i), crypto.SaltSize)})
 	}
 	v := headerVector{
 		Comment: "Header encoding (store.Header.MarshalBinary) and key slots: wrapped = XChaCha20-Poly1305(kek, random nonce, master, ad); see docs/FORMAT.md.",

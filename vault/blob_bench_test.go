@@ -48,7 +48,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 func benchVault(b *testing.B) *vault.Vault {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "vault.db")
-	if _, err := vault.Init(path, []byte("bench"), vault.InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := vault.Init(path, []byte("bench"), vault.InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		b.Fatal(err)
 	}
 	v, err := vault.Open(path, vault.Secret{Passphrase: []byte("bench")}, vault.Options{Timeout: time.Second})

@@ -72,7 +72,7 @@ func TestWriteBlobPipeline(t *testing.T) {
 func TestWriteBlobCommitFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vault.db")
 	pass := []byte("test passphrase")
-	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := Open(path, Secret{Passphrase: pass}, Options{ReadOnly: true})

@@ -20,7 +20,7 @@ func evVault(t testing.TB) *Vault {
 	path := filepath.Join(t.TempDir(), "vault.db")
 	pass := []byte("test passphrase")
 	now := func() time.Time { return evNow }
-	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF, Now: now}); err != nil {
+	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF(), Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := Open(path, Secret{Passphrase: pass}, Options{Now: now})

@@ -38,7 +38,7 @@ const corePass = "correct horse battery staple"
 func coreInit(t testing.TB) (path, code string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "vault.db")
-	code, err := vault.Init(path, []byte(corePass), vault.InitOptions{KDF: crypto.MinKDF, Now: coreClock})
+	code, err := vault.Init(path, []byte(corePass), vault.InitOptions{KDF: crypto.MinKDF(), Now: coreClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestCoreInitOpen(t *testing.T) {
 	if len(h) != 1 || h[0].Action != vault.ActionInit || h[0].Seq != 0 || !h[0].At.Equal(coreNow) {
 		t.Fatalf("history %+v", h)
 	}
-	if v.KDF() != crypto.MinKDF {
+	if v.KDF() != crypto.MinKDF() {
 		t.Fatalf("KDF %+v", v.KDF())
 	}
 	if len(v.ID()) != 32 {
@@ -233,14 +233,14 @@ func TestCoreInitOpen(t *testing.T) {
 func TestCoreInitRefuses(t *testing.T) {
 	path, _ := coreInit(t)
 	before := coreReadFile(t, path)
-	if _, err := vault.Init(path, []byte("other"), vault.InitOptions{KDF: crypto.MinKDF}); !errors.Is(err, store.ErrExists) {
+	if _, err := vault.Init(path, []byte("other"), vault.InitOptions{KDF: crypto.MinKDF()}); !errors.Is(err, store.ErrExists) {
 		t.Fatalf("Init over a vault: %v, want ErrExists", err)
 	}
 	if !bytes.Equal(before, coreReadFile(t, path)) {
 		t.Fatal("Init changed the existing vault")
 	}
 	other := filepath.Join(t.TempDir(), "v.db")
-	if _, err := vault.Init(other, nil, vault.InitOptions{KDF: crypto.MinKDF}); err == nil {
+	if _, err := vault.Init(other, nil, vault.InitOptions{KDF: crypto.MinKDF()}); err == nil {
 		t.Fatal("Init accepted an empty passphrase")
 	}
 	if _, err := vault.Init(other, []byte("x"), vault.InitOptions{KDF: crypto.KDFParams{MemoryKiB: 1024, Time: 1, Lanes: 1}}); !errors.Is(err, crypto.ErrKDFParams) {
@@ -316,7 +316,7 @@ func TestCoreChangePassphrase(t *testing.T) {
 	}
 	v = coreOpen(t, path, "new passphrase")
 	coreCheckSample(t, v, s)
-	if v.KDF() != crypto.MinKDF {
+	if v.KDF() != crypto.MinKDF() {
 		t.Fatalf("KDF changed to %+v", v.KDF())
 	}
 	h, err := v.History()

@@ -67,7 +67,7 @@ var coreVectorPath = filepath.Join("..", "testdata", "vectors", "vault.json")
 // coreMakeVaultVector builds the example vault through the API and dumps it.
 func coreMakeVaultVector(t *testing.T) coreVaultVector {
 	path := filepath.Join(t.TempDir(), "vault.db")
-	code, err := vault.Init(path, []byte(corePass), vault.InitOptions{KDF: crypto.MinKDF, Now: coreClock})
+	code, err := vault.Init(path, []byte(corePass), vault.InitOptions{KDF: crypto.MinKDF(), Now: coreClock})
 	if err != nil {
 		t.Fatal(err)
 	}

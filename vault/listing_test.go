@@ -120,7 +120,7 @@ func buildBenchVault(b *testing.B) (string, []byte) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "vault.db")
 	pass := []byte("bench passphrase")
-	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := Init(path, pass, InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		b.Fatal(err)
 	}
 	v, err := Open(path, Secret{Passphrase: pass}, Options{})

@@ -32,18 +32,26 @@ const (
 	KindCondition = "condition"
 )
 
-// DocumentKinds are the kinds of document, in the order help text lists them.
-var DocumentKinds = []string{
-	KindReferral, KindPrescription, KindLMN, KindAuthorization, KindReceipt, KindClinicalNote,
-	KindEOB, KindDenial, KindAppeal, KindPolicy, KindCorrespond, KindOther,
-}
+// documentKinds, itemKinds and plans are never changed: callers get copies.
+var (
+	documentKinds = []string{
+		KindReferral, KindPrescription, KindLMN, KindAuthorization, KindReceipt, KindClinicalNote,
+		KindEOB, KindDenial, KindAppeal, KindPolicy, KindCorrespond, KindOther,
+	}
+	itemKinds = append(slices.Clone(documentKinds), KindCall, KindCondition)
+	plans     = []string{"commercial", "medicare", "medicare-advantage", "medicaid", "fsa", "hsa", "auto", "workers-comp", "other"}
+)
 
-// ItemKinds are every kind an item can have: the document kinds, call and
-// condition.
-var ItemKinds = append(slices.Clone(DocumentKinds), KindCall, KindCondition)
+// DocumentKinds returns the kinds of document, in the order help text
+// lists them.
+func DocumentKinds() []string { return slices.Clone(documentKinds) }
 
-// Plans are the plan types a claim can have.
-var Plans = []string{"commercial", "medicare", "medicare-advantage", "medicaid", "fsa", "hsa", "auto", "workers-comp", "other"}
+// ItemKinds returns every kind an item can have: the document kinds, call
+// and condition.
+func ItemKinds() []string { return slices.Clone(itemKinds) }
+
+// Plans returns the plan types a claim can have.
+func Plans() []string { return slices.Clone(plans) }
 
 // Claim statuses, in the order a claim usually goes through them.
 const (
@@ -122,13 +130,13 @@ func longestCommonPrefix(s string, candidates []string, min int) string {
 
 // ParseKind checks a document kind: `unknown kind "reciept" (did you mean
 // receipt?)`.
-func ParseKind(s string) (string, error) { return oneOf("kind", s, DocumentKinds) }
+func ParseKind(s string) (string, error) { return oneOf("kind", s, documentKinds) }
 
 // ParseItemKind checks an item kind: a document kind, call or condition.
-func ParseItemKind(s string) (string, error) { return oneOf("kind", s, ItemKinds) }
+func ParseItemKind(s string) (string, error) { return oneOf("kind", s, itemKinds) }
 
 // ParsePlan checks a plan type.
-func ParsePlan(s string) (string, error) { return oneOf("plan", s, Plans) }
+func ParsePlan(s string) (string, error) { return oneOf("plan", s, plans) }
 
 // ParseStatus checks a claim status.
 func ParseStatus(s string) (string, error) { return oneOf("status", s, Statuses) }

@@ -67,7 +67,7 @@ func Init(path string, passphrase []byte, o InitOptions) (string, error) {
 	}
 	kdf := o.KDF
 	if kdf == (crypto.KDFParams{}) {
-		kdf = crypto.DefaultKDF
+		kdf = crypto.DefaultKDF()
 	}
 	if err := kdf.Check(); err != nil {
 		return "", err

@@ -29,7 +29,7 @@ func reportScale(w io.Writer, rs []*scaleResult) {
 	}
 	fmt.Fprintln(w, "### Scale: the vaults")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| items | claims | records | history entries | text documents | file MiB | bytes/record | built in s | KDF (MinKDF) in-process ms | KDF fresh process ms |")
+	fmt.Fprintln(w, "| items | claims | records | history entries | text documents | file MiB | bytes/record | built in s | KDF (MinKDF()) in-process ms | KDF fresh process ms |")
 	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rs {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", thousands(r.items), thousands(r.claims), thousands(r.records),

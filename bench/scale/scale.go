@@ -67,10 +67,10 @@ func measureScale(cfg *config, n int) (*scaleResult, error) {
 	}
 	s := &scaleResult{items: res.Items, claims: len(res.Claims), records: fx.records, res: res, fileSize: st.Size(), build: res.Elapsed, open: map[bool]timings{}}
 	logf("built in %s (%s MiB); measuring", res.Elapsed.Round(time.Millisecond), mib(st.Size()))
-	if s.kdfIn, err = kdfInProcess(cfg.reps, crypto.MinKDF); err != nil {
+	if s.kdfIn, err = kdfInProcess(cfg.reps, crypto.MinKDF()); err != nil {
 		return nil, err
 	}
-	if s.kdfFresh, err = kdfFresh(cfg.reps, crypto.MinKDF); err != nil {
+	if s.kdfFresh, err = kdfFresh(cfg.reps, crypto.MinKDF()); err != nil {
 		return nil, err
 	}
 	// A command's cost beyond the KDF is the rest of vault.Open (openSteps,

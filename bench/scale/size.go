@@ -64,7 +64,7 @@ func measureSize(cfg *config, set docSet) (*sizeResult, error) {
 	path := filepath.Join(dir, "vault.db")
 	pass := []byte("correct horse battery staple")
 	r := &sizeResult{set: set, loadStart: loadavg()}
-	if _, err := vault.Init(path, pass, vault.InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := vault.Init(path, pass, vault.InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		return nil, err
 	}
 	stat := func() int64 {

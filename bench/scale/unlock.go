@@ -39,13 +39,13 @@ func measureUnlock(cfg *config) (*unlockResult, error) {
 		return nil, err
 	}
 	pass := []byte("correct horse battery staple")
-	res, err := fill.Build(path, pass, fill.Spec{Items: 20, Claims: 1, KDF: crypto.DefaultKDF, Seed: 1})
+	res, err := fill.Build(path, pass, fill.Spec{Items: 20, Claims: 1, KDF: crypto.DefaultKDF(), Seed: 1})
 	if err != nil {
 		return nil, err
 	}
 	fx := &fixture{path: path, pass: pass, res: res}
 	u := &unlockResult{items: res.Items}
-	p := crypto.DefaultKDF
+	p := crypto.DefaultKDF()
 	if u.kdfIn, err = kdfInProcess(cfg.reps, p); err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func measureUnlock(cfg *config) (*unlockResult, error) {
 	if _, err := fill.Build(minPath, pass, fill.Spec{Items: 20, Claims: 1, Seed: 1}); err != nil {
 		return nil, err
 	}
-	if u.kdfMinFresh, err = kdfFresh(cfg.reps, crypto.MinKDF); err != nil {
+	if u.kdfMinFresh, err = kdfFresh(cfg.reps, crypto.MinKDF()); err != nil {
 		return nil, err
 	}
 	rm, err := newCLIRunner(cfg.bin, minPath, pass, filepath.Join(dir, "min", "cli"))
@@ -149,7 +149,7 @@ func measureUnlock(cfg *config) (*unlockResult, error) {
 // report writes the unlock section's table.
 func (u *unlockResult) report(w io.Writer) {
 	fmt.Fprintf(w, "### Unlock: `vault list` on a small vault (%d items, 1 claim), default KDF (Argon2id %d MiB, %d passes, %d lanes)\n\n",
-		u.items, crypto.DefaultKDF.MemoryKiB/1024, crypto.DefaultKDF.Time, crypto.DefaultKDF.Lanes)
+		u.items, crypto.DefaultKDF().MemoryKiB/1024, crypto.DefaultKDF().Time, crypto.DefaultKDF().Lanes)
 	fmt.Fprintln(w, "| part | median ms | min ms | load (1 min) |")
 	fmt.Fprintln(w, "|---|--:|--:|---|")
 	row := func(name string, t timings) {
@@ -176,9 +176,9 @@ func (u *unlockResult) report(w io.Writer) {
 	fmt.Fprintf(w, "| binary `vault list` beyond KDF (wall − fresh-process KDF; the noise of two large figures) | %s | | |\n",
 		ms(u.cliList.median()-u.kdfFresh.median()))
 	if len(u.cliListMin.runs) > 0 {
-		row(fmt.Sprintf("binary `vault list`, same items, vault made with MinKDF (%d MiB, %d pass), wall time", crypto.MinKDF.MemoryKiB/1024, crypto.MinKDF.Time), u.cliListMin)
-		row("MinKDF alone in a fresh process", u.kdfMinFresh)
-		fmt.Fprintf(w, "| **binary `vault list`: everything but the KDF** (MinKDF vault wall − MinKDF fresh) | **%s** | | |\n",
+		row(fmt.Sprintf("binary `vault list`, same items, vault made with MinKDF() (%d MiB, %d pass), wall time", crypto.MinKDF().MemoryKiB/1024, crypto.MinKDF().Time), u.cliListMin)
+		row("MinKDF() alone in a fresh process", u.kdfMinFresh)
+		fmt.Fprintf(w, "| **binary `vault list`: everything but the KDF** (MinKDF() vault wall − MinKDF() fresh) | **%s** | | |\n",
 			ms(u.cliListMin.median()-u.kdfMinFresh.median()))
 	}
 	fmt.Fprintln(w)

@@ -34,7 +34,7 @@ func checkTestVault(t *testing.T, recs ...vault.Record) (path, passFile string) 
 		t.Fatal(err)
 	}
 	now := func() time.Time { return checkTestNow }
-	if _, err := vault.Init(path, []byte(checkTestPass), vault.InitOptions{KDF: crypto.MinKDF, Now: now}); err != nil {
+	if _, err := vault.Init(path, []byte(checkTestPass), vault.InitOptions{KDF: crypto.MinKDF(), Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := vault.Open(path, vault.Secret{Passphrase: []byte(checkTestPass)}, vault.Options{Now: now})

@@ -32,7 +32,7 @@ func exportCommands(e *env) []*cli.Command {
 // request add.
 func expSelectionFlags() []cli.Flag {
 	return []cli.Flag{
-		recRepeatable("kind", "only items of this kind (repeatable): "+strings.Join(vault.ItemKinds, ", ")),
+		recRepeatable("kind", "only items of this kind (repeatable): "+strings.Join(vault.ItemKinds(), ", ")),
 		&cli.StringFlag{Name: "from", Usage: "only items dated on or after this day (YYYY-MM-DD)"},
 		&cli.StringFlag{Name: "to", Usage: "only items dated on or before this day (YYYY-MM-DD)"},
 		recRepeatable("on", "only items of this day (repeatable; or within --from..--to)"),

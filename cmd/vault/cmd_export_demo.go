@@ -40,10 +40,10 @@ func expDemoCommand(e *env) *cli.Command {
 			if c.NArg() > 1 {
 				return usagef("demo takes at most one folder, got %d arguments", c.NArg())
 			}
-			kdf := crypto.DefaultKDF
+			kdf := crypto.DefaultKDF()
 			if c.IsSet("kdf-memory") || c.IsSet("kdf-time") {
 				var err error
-				if kdf, err = kdfFromFlags(c, e, crypto.DefaultKDF); err != nil {
+				if kdf, err = kdfFromFlags(c, e, crypto.DefaultKDF()); err != nil {
 					return err
 				}
 			}

@@ -44,7 +44,7 @@ var expSampleDocs = sync.OnceValue(sample.Documents)
 // expDemo builds a demo vault (cheap key derivation) in a new folder.
 func expDemo(t *testing.T) *demo {
 	t.Helper()
-	d, err := buildDemo(t.TempDir(), crypto.MinKDF, func() time.Time { return expTestNow }, expSampleDocs())
+	d, err := buildDemo(t.TempDir(), crypto.MinKDF(), func() time.Time { return expTestNow }, expSampleDocs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func expOtherVault(t *testing.T) (path, passFile, fingerprint string) {
 	if err := os.WriteFile(passFile, []byte("other\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := vault.Init(path, []byte("other"), vault.InitOptions{KDF: crypto.MinKDF}); err != nil {
+	if _, err := vault.Init(path, []byte("other"), vault.InitOptions{KDF: crypto.MinKDF()}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := vault.Open(path, vault.Secret{Passphrase: []byte("other")}, vault.Options{ReadOnly: true})
@@ -109,7 +109,7 @@ func TestDemoBuild(t *testing.T) {
 		}
 	}
 	// A second demo in the same folder is refused.
-	if _, err := buildDemo(d.dir, crypto.MinKDF, time.Now, expSampleDocs()); err == nil || !strings.Contains(err.Error(), "already holds a vault") {
+	if _, err := buildDemo(d.dir, crypto.MinKDF(), time.Now, expSampleDocs()); err == nil || !strings.Contains(err.Error(), "already holds a vault") {
 		t.Errorf("second demo: %v", err)
 	}
 }

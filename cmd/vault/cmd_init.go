@@ -26,8 +26,8 @@ func kdfFromFlags(c *cli.Context, e *env, base crypto.KDFParams) (crypto.KDFPara
 	p := base
 	if c.IsSet("kdf-memory") {
 		mib := c.Uint("kdf-memory")
-		if mib > uint(crypto.MaxKDF.MemoryKiB/1024) {
-			return p, usagef("--kdf-memory %d is above the limit of %d MiB", mib, crypto.MaxKDF.MemoryKiB/1024)
+		if mib > uint(crypto.MaxKDF().MemoryKiB/1024) {
+			return p, usagef("--kdf-memory %d is above the limit of %d MiB", mib, crypto.MaxKDF().MemoryKiB/1024)
 		}
 		p.MemoryKiB = uint32(mib) * 1024
 	}
@@ -35,11 +35,11 @@ func kdfFromFlags(c *cli.Context, e *env, base crypto.KDFParams) (crypto.KDFPara
 		p.Time = uint32(min(c.Uint("kdf-time"), 1<<20))
 	}
 	if err := p.Check(); err != nil {
-		return p, usagef("%v: use --kdf-memory 8 to %d (MiB) and --kdf-time 1 to %d", err, crypto.MaxKDF.MemoryKiB/1024, crypto.MaxKDF.Time)
+		return p, usagef("%v: use --kdf-memory 8 to %d (MiB) and --kdf-time 1 to %d", err, crypto.MaxKDF().MemoryKiB/1024, crypto.MaxKDF().Time)
 	}
 	if p.Weaker() {
 		fmt.Fprintf(e.stderr, "vault: warning: key derivation of %d MiB / %d passes is below the recommended %d MiB / %d passes: the passphrase is easier to guess\n",
-			p.MemoryKiB/1024, p.Time, crypto.DefaultKDF.MemoryKiB/1024, crypto.DefaultKDF.Time)
+			p.MemoryKiB/1024, p.Time, crypto.DefaultKDF().MemoryKiB/1024, crypto.DefaultKDF().Time)
 	}
 	return p, nil
 }
@@ -61,7 +61,7 @@ func initCommand(e *env) *cli.Command {
 			if _, err := os.Lstat(path); err == nil {
 				return fmt.Errorf("a file already exists at %s: nothing was changed (choose another --vault PATH)", path)
 			}
-			kdf, err := kdfFromFlags(c, e, crypto.DefaultKDF)
+			kdf, err := kdfFromFlags(c, e, crypto.DefaultKDF())
 			if err != nil {
 				return err
 			}

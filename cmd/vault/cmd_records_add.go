@@ -20,7 +20,7 @@ func recAddCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE... | --text \"...\" | - --name FILE-NAME",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
-			&cli.StringFlag{Name: "kind", Usage: "the kind of document (required): " + strings.Join(vault.DocumentKinds, ", ")},
+			&cli.StringFlag{Name: "kind", Usage: "the kind of document (required): " + strings.Join(vault.DocumentKinds(), ", ")},
 			&cli.StringFlag{Name: "date", Usage: "date of service (receipts, clinical notes) or the date written (default today)"},
 			&cli.StringFlag{Name: "title", Usage: "a title (default: the file name, or the typed text's first line)"},
 			&cli.StringFlag{Name: "amount", Usage: "a receipt's amount, such as 85.00"},
@@ -66,7 +66,7 @@ func recAddCommand(e *env) *cli.Command {
 func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 	kind := c.String("kind")
 	if kind == "" {
-		return nil, usagef("give the kind of document with --kind KIND (%s)", strings.Join(vault.DocumentKinds, ", "))
+		return nil, usagef("give the kind of document with --kind KIND (%s)", strings.Join(vault.DocumentKinds(), ", "))
 	}
 	kind, err := vault.ParseKind(kind)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 func recClaimFieldFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "insurer", Usage: "the insurer (or FSA/HSA administrator)"},
-		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans, ", ")},
+		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans(), ", ")},
 		&cli.StringFlag{Name: "patient", Usage: "the patient's name"},
 		&cli.StringFlag{Name: "member-id", Usage: "the member ID on the insurance card"},
 		&cli.StringFlag{Name: "group", Usage: "the group number"},

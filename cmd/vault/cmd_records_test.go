@@ -32,7 +32,7 @@ func recTestVault(t *testing.T, fill func(v *vault.Vault) error) (path, passFile
 		t.Fatal(err)
 	}
 	now := func() time.Time { return recTestNow }
-	if _, err := vault.Init(path, []byte(recTestPass), vault.InitOptions{KDF: crypto.MinKDF, Now: now}); err != nil {
+	if _, err := vault.Init(path, []byte(recTestPass), vault.InitOptions{KDF: crypto.MinKDF(), Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := vault.Open(path, vault.Secret{Passphrase: []byte(recTestPass)}, vault.Options{Now: now})

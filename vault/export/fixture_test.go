@@ -29,7 +29,7 @@ func fixedNow() time.Time { return testNow }
 func newVault(t testing.TB) *vault.Vault {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vault.db")
-	if _, err := vault.Init(path, []byte("pw"), vault.InitOptions{KDF: crypto.MinKDF, Now: fixedNow}); err != nil {
+	if _, err := vault.Init(path, []byte("pw"), vault.InitOptions{KDF: crypto.MinKDF(), Now: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	v, err := vault.Open(path, vault.Secret{Passphrase: []byte("pw")}, vault.Options{Now: fixedNow})

@@ -192,11 +192,12 @@ func Select(claim *vault.Claim, items []vault.Record, sel Selection) *Plan {
 // time, the title, when it was added, and the ID, so that the order is the
 // same every time.
 func sortItems(items []vault.Record) {
+	kinds := vault.ItemKinds()
 	rank := func(r vault.Record) int {
-		if i := slices.Index(vault.ItemKinds, vault.ItemKind(r)); i >= 0 {
+		if i := slices.Index(kinds, vault.ItemKind(r)); i >= 0 {
 			return i
 		}
-		return len(vault.ItemKinds)
+		return len(kinds)
 	}
 	slices.SortStableFunc(items, func(a, b vault.Record) int {
 		if c := strings.Compare(string(vault.ItemDate(a)), string(vault.ItemDate(b))); c != 0 {

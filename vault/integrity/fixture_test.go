@@ -92,7 +92,7 @@ func (o *onceTB) Fatal(args ...any) {
 func buildFixture(t testing.TB, path string) *fixture {
 	t.Helper()
 	f := &fixture{path: path, docs: map[string][]byte{}}
-	if _, err := vault.Init(f.path, testPass, vault.InitOptions{KDF: crypto.MinKDF, Now: fixedNow}); err != nil {
+	if _, err := vault.Init(f.path, testPass, vault.InitOptions{KDF: crypto.MinKDF(), Now: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
 	v := openRW(t, f.path)

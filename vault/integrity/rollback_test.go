@@ -323,7 +323,7 @@ func TestRecordGenerationSkipsUnchanged(t *testing.T) {
 // and when it moved one entry ahead (the history seen is walked).
 func BenchmarkCheckRollback(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "vault.db")
-	if _, err := vault.Init(path, testPass, vault.InitOptions{KDF: crypto.MinKDF, Now: fixedNow}); err != nil {
+	if _, err := vault.Init(path, testPass, vault.InitOptions{KDF: crypto.MinKDF(), Now: fixedNow}); err != nil {
 		b.Fatal(err)
 	}
 	v := openRW(b, path)

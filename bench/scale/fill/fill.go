@@ -88,7 +88,7 @@ func (s Spec) withDefaults() Spec {
 		s.Batch = 2000
 	}
 	if s.KDF == (crypto.KDFParams{}) {
-		s.KDF = crypto.MinKDF
+		s.KDF = crypto.MinKDF()
 	}
 	return s
 }
