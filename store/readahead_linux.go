@@ -2,6 +2,7 @@ package store
 
 import (
 	"os"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,7 +35,9 @@ func startWriteback(f *os.File, off, n int64) {
 
 // adviseWillNeed asks the kernel to read the bytes [off, off+n) of f into
 // the page cache, without waiting; the result is ignored, as for advice.
-func adviseWillNeed(f *os.File, off, n int64) {
+func adviseWillNeed(f interface {
+	SyscallConn() (syscall.RawConn, error)
+}, off, n int64) {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return

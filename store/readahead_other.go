@@ -2,7 +2,10 @@
 
 package store
 
-import "os"
+import (
+	"os"
+	"syscall"
+)
 
 const (
 	adviceNormal = iota
@@ -18,4 +21,7 @@ func madvise(addr, n uintptr, advice int) {}
 func startWriteback(f *os.File, off, n int64) {}
 
 // adviseWillNeed does nothing where the vault does not advise the kernel.
-func adviseWillNeed(f *os.File, off, n int64) {}
+func adviseWillNeed(f interface {
+	SyscallConn() (syscall.RawConn, error)
+}, off, n int64) {
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"io"
 	"os"
+	"syscall"
 )
 
 // readInputWindow is how far ahead of the reading position a ReadInput asks
@@ -26,7 +27,7 @@ const (
 // The advice changes no byte read; anything but a regular file is returned
 // as is, and where there is no fadvise it does nothing.
 func ReadInput(r io.Reader) io.Reader {
-	f, ok := r.(*os.File)
+	f, ok := r.(InputFile)
 	if !ok {
 		return r
 	}
@@ -41,9 +42,18 @@ func ReadInput(r io.Reader) io.Reader {
 	return &readInput{f: f, pos: pos, size: st.Size()}
 }
 
+// InputFile is what ReadInput needs of a file: an *os.File, or a type that
+// embeds one (such as standard input with a Close that does nothing).
+type InputFile interface {
+	io.Reader
+	io.Seeker
+	Stat() (os.FileInfo, error)
+	SyscallConn() (syscall.RawConn, error)
+}
+
 // readInput is ReadInput's reader.
 type readInput struct {
-	f       *os.File
+	f       InputFile
 	pos     int64 // the reading position
 	advised int64 // the end of the range already advised
 	size    int64 // the file's size when opened (advice past it is harmless)

@@ -45,6 +45,16 @@ func TestReadInputSameBytes(t *testing.T) {
 			}
 		}
 	}
+	// A type embedding *os.File (standard input with a no-op Close) is
+	// read ahead too.
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if r := ReadInput(struct{ *os.File }{f}); func() bool { _, ok := r.(*readInput); return !ok }() {
+		t.Errorf("ReadInput of a type embedding *os.File returned %T, want *readInput", r)
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

@@ -132,7 +132,7 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 				return nil, usagef("give the file name of what is read from stdin with --name FILE-NAME")
 			}
 			d.FileName = name
-			d.Open = func() (io.ReadCloser, error) { return io.NopCloser(e.stdin), nil }
+			d.Open = func() (io.ReadCloser, error) { return recStdin(e.stdin), nil }
 		} else {
 			if err := recCheckFile(a); err != nil {
 				return nil, err
@@ -174,6 +174,22 @@ func recCheckFile(path string) error {
 }
 
 // recOpenFile opens a file to add, checking again that it is a regular file.
+// recStdin is standard input for add: not closed when the document is
+// stored, and still a file when it is one (vault add - < scan.pdf), so that
+// the vault can ask for it to be read ahead (store.ReadInput).
+func recStdin(r io.Reader) io.ReadCloser {
+	if f, ok := r.(*os.File); ok {
+		return stdinFile{f}
+	}
+	return io.NopCloser(r)
+}
+
+// stdinFile is standard input with a Close that leaves it open.
+type stdinFile struct{ *os.File }
+
+// Close does nothing: standard input belongs to the process.
+func (stdinFile) Close() error { return nil }
+
 func recOpenFile(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {

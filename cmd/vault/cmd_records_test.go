@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vault/crypto"
+	"vault/store"
 	"vault/vault"
 )
 
@@ -366,5 +367,36 @@ func TestRecordsWriteFileAtomic(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("the folder holds %v, want only out.pdf", names)
+	}
+}
+
+// TestRecStdin: standard input given to add stays open after the document
+// is stored, and stays a file (so it is read ahead) when it is one.
+func TestRecStdin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "in.txt")
+	if err := os.WriteFile(path, []byte("abcdef"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rc := recStdin(f)
+	if _, ok := rc.(store.InputFile); !ok {
+		t.Fatalf("recStdin of a file gave %T, which store.ReadInput cannot read ahead", rc)
+	}
+	buf := make([]byte, 3)
+	if _, err := io.ReadFull(rc, buf); err != nil || string(buf) != "abc" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	if err := rc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(f, buf); err != nil || string(buf) != "def" {
+		t.Fatalf("after Close, standard input read %q, %v: it was closed", buf, err)
+	}
+	if rc := recStdin(strings.NewReader("x")); rc.Close() != nil {
+		t.Error("recStdin of a reader: Close failed")
 	}
 }
