@@ -161,3 +161,66 @@ func TestSealWithNonceMatchesSeal(t *testing.T) {
 		t.Fatal("sealWithNonce accepted a 12-byte nonce")
 	}
 }
+
+// TestRecordOpener: opening many records with one RecordOpener gives what
+// OpenRecord gives, record after record, whatever their sizes (the buffer
+// grows and is reused); a record moved to another key, a changed byte, a
+// wrong key or a short value fail as with OpenRecord; Clear wipes the
+// plaintext.
+func TestRecordOpener(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, KeySize)
+	o, err := NewRecordOpener(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := []int{0, 1, 300, 5000, 12, 70000, 3}
+	for i, n := range sizes {
+		plain := bytes.Repeat([]byte{byte('a' + i)}, n)
+		id := []byte(fmt.Sprintf("rec%05d", i))
+		sealed, err := SealRecord(key, "records", id, plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := o.Open("records", id, sealed)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("record %d (%d bytes): Open = %d bytes, %v", i, n, len(got), err)
+		}
+		want, err := OpenRecord(key, "records", id, sealed)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("record %d: Open and OpenRecord differ", i)
+		}
+		if _, err := o.Open("records", []byte("another"), sealed); !errors.Is(err, ErrAuth) {
+			t.Errorf("record %d opened under another key: %v", i, err)
+		}
+		if _, err := o.Open("history", id, sealed); !errors.Is(err, ErrAuth) {
+			t.Errorf("record %d opened in another bucket: %v", i, err)
+		}
+		bad := bytes.Clone(sealed)
+		bad[len(bad)-1] ^= 1
+		if _, err := o.Open("records", id, bad); !errors.Is(err, ErrAuth) {
+			t.Errorf("record %d with a changed byte: %v", i, err)
+		}
+	}
+	if _, err := o.Open("records", []byte("x"), make([]byte, RecordOverhead-1)); !errors.Is(err, ErrAuth) {
+		t.Errorf("short value: %v", err)
+	}
+	other, err := NewRecordOpener(bytes.Repeat([]byte{8}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := SealRecord(key, "records", []byte("k"), []byte("secret"))
+	if _, err := other.Open("records", []byte("k"), sealed); !errors.Is(err, ErrAuth) {
+		t.Errorf("wrong key: %v", err)
+	}
+	got, err := o.Open("records", []byte("k"), sealed)
+	if err != nil || string(got) != "secret" {
+		t.Fatal(got, err)
+	}
+	o.Clear()
+	if !bytes.Equal(got, make([]byte, len(got))) {
+		t.Errorf("Clear left the plaintext: %q", got)
+	}
+	if _, err := NewRecordOpener(make([]byte, 5)); err == nil {
+		t.Error("a 5-byte key was accepted")
+	}
+}

@@ -73,11 +73,21 @@ func (v *Vault) readRecord(st *store.Tx, id string) (Record, error) {
 }
 
 func (v *Vault) openRecord(id, sealed []byte) (Record, error) {
-	pt, err := crypto.OpenRecord(v.keys.Records, store.BucketRecords, id, sealed)
+	o, err := crypto.NewRecordOpener(v.keys.Records)
+	if err != nil {
+		return nil, err
+	}
+	defer o.Clear()
+	return openRecordWith(o, id, sealed)
+}
+
+// openRecordWith opens and decodes one record with o (whose plaintext
+// buffer the decoded record does not share).
+func openRecordWith(o *crypto.RecordOpener, id, sealed []byte) (Record, error) {
+	pt, err := o.Open(store.BucketRecords, id, sealed)
 	if err != nil {
 		return nil, fmt.Errorf("%w: record %s", ErrTampered, PrintableID(id))
 	}
-	defer clear(pt)
 	r, err := decodeRecord(pt)
 	if err != nil {
 		return nil, fmt.Errorf("%w: record %s: %v", ErrTampered, PrintableID(id), err)
@@ -123,13 +133,21 @@ func (v *Vault) load() error {
 		recs := make([]Record, len(all))
 		errs := make([]error, len(all))
 		workers := min(runtime.GOMAXPROCS(0), 1+len(all)/256)
+		openers := make([]*crypto.RecordOpener, workers)
+		for w := range openers {
+			var err error
+			if openers[w], err = crypto.NewRecordOpener(v.keys.Records); err != nil {
+				return err
+			}
+		}
 		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
+		for w, o := range openers {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
+				defer o.Clear()
 				for i := w; i < len(all); i += workers {
-					recs[i], errs[i] = v.openRecord(all[i].id, all[i].sealed)
+					recs[i], errs[i] = openRecordWith(o, all[i].id, all[i].sealed)
 				}
 			}(w)
 		}
