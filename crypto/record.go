@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"crypto/cipher"
 	"fmt"
 
 	"golang.org/x/crypto/chacha20poly1305"
@@ -82,14 +83,9 @@ func OpenRecord(recordKey []byte, bucket string, key, sealed []byte) ([]byte, er
 // valid until the next call, which overwrites it; Clear wipes it. A
 // RecordOpener is used by one goroutine.
 type RecordOpener struct {
-	aead cipherAEAD
+	aead cipher.AEAD
 	ad   []byte
 	pt   []byte
-}
-
-// cipherAEAD is the part of cipher.AEAD a RecordOpener uses.
-type cipherAEAD interface {
-	Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error)
 }
 
 // NewRecordOpener returns an opener for records sealed under recordKey.

@@ -78,7 +78,7 @@ func SortItems(items []Record) {
 	// The keys are computed once an item, as numbers where they can be:
 	// comparing them is most of the sort, which is most of a warm listing.
 	type keyed struct {
-		day  int64 // the date as YYYYMMDD; -1 when malformed (then compared as text)
+		day  int64 // itemDay: YYYYMMDD + 1, 0 without a date, -1 when malformed (then compared as text)
 		sec  int64 // the time (Unix seconds and nanoseconds)
 		nsec int32
 		r    Record

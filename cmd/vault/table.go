@@ -62,7 +62,7 @@ func (t *table) Flush() error {
 	if !ok {
 		bw = bufio.NewWriterSize(t.w, 64<<10)
 	}
-	spaces := strings.Repeat(" ", tablePadding+max(0, maxOf(t.widths[:t.cols-1])))
+	spaces := strings.Repeat(" ", tablePadding+maxOf(t.widths[:t.cols-1]))
 	for row := 0; row < len(t.cells); row += t.cols {
 		for i, c := range t.cells[row : row+t.cols] {
 			bw.WriteString(c)
