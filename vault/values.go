@@ -11,11 +11,18 @@ import (
 // Date is a calendar day written YYYY-MM-DD; the empty Date means none.
 type Date string
 
-// DateLayout is the one accepted form of a date.
+// DateLayout is the form every date is stored and printed in.
 const DateLayout = "2006-01-02"
 
-// ParseDate reads a date typed by the user: YYYY-MM-DD, "today" or
-// "yesterday" (relative to now, in its location).
+// DateForms names the forms ParseDate accepts, for error messages and help.
+const DateForms = "YYYY-MM-DD, MM/DD/YYYY or YYYY/MM/DD (or today, yesterday)"
+
+// ParseDate reads a date typed by the user: YYYY-MM-DD, the US form
+// MM/DD/YYYY (month first: this vault's rules are US rules), YYYY/MM/DD,
+// "today" or "yesterday" (relative to now, in its location). The month and
+// day of the slashed forms may have one digit (3/4/2026); the year always has
+// four, so that 03/04/26 is refused rather than guessed. The Date is always
+// YYYY-MM-DD.
 func ParseDate(s string, now time.Time) (Date, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "today":
@@ -23,11 +30,32 @@ func ParseDate(s string, now time.Time) (Date, error) {
 	case "yesterday":
 		return DateOf(now.AddDate(0, 0, -1)), nil
 	}
-	t, err := time.Parse(DateLayout, s)
-	if err != nil || len(s) != len(DateLayout) {
-		return "", fmt.Errorf("bad date %s: expected YYYY-MM-DD (or today, yesterday)", Quote(s))
+	if t, ok := parseDateForms(s); ok {
+		return DateOf(t), nil
 	}
-	return DateOf(t), nil
+	return "", fmt.Errorf("bad date %s: expected %s", Quote(s), DateForms)
+}
+
+// parseDateForms parses the numeric forms ParseDate accepts.
+func parseDateForms(s string) (time.Time, bool) {
+	if len(s) == len(DateLayout) {
+		if t, err := time.Parse(DateLayout, s); err == nil {
+			return t, true
+		}
+	}
+	if len(s) > len("12/31/2026") {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{"1/2/2006", "2006/1/2"} {
+		t, err := time.Parse(layout, s)
+		if err == nil && strings.Count(s, "/") == 2 && !strings.Contains(s, "//") {
+			if layout == "1/2/2006" && len(s[strings.LastIndexByte(s, '/')+1:]) != 4 {
+				continue
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // DateOf returns the calendar day of t in t's location.

@@ -52,15 +52,23 @@ func recClaimNewCommand(e *env) *cli.Command {
 		Name:      "new",
 		Usage:     "create a claim (status draft)",
 		ArgsUsage: "NAME",
-		Flags:     recClaimFieldFlags(),
+		Flags: append(recClaimFieldFlags(),
+			&cli.StringFlag{Name: "on", Usage: "the day the claim began, its first status date (default today)"}),
 		Action: func(c *cli.Context) error {
 			name, err := recOneArg(c, "claim new", "a NAME such as back-2026")
+			if err != nil {
+				return err
+			}
+			began, err := recDateFlag(c, e, "on")
 			if err != nil {
 				return err
 			}
 			cl := vault.Claim{Name: name, Insurer: c.String("insurer"), Plan: c.String("plan"), Patient: c.String("patient"),
 				MemberID: c.String("member-id"), Group: c.String("group"), Provider: c.String("provider"), NPI: c.String("npi"),
 				License: c.String("license"), Referrer: c.String("referrer"), Diagnoses: c.StringSlice("diagnosis")}
+			if began != "" {
+				cl.StatusHistory = []vault.StatusChange{{Status: vault.StatusDraft, Date: began}}
+			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
 				added, err := v.NewClaim(cl)
 				if err != nil {
