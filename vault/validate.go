@@ -129,11 +129,44 @@ func longestCommonPrefix(s string, candidates []string, min int) string {
 }
 
 // ParseKind checks a document kind: `unknown kind "reciept" (did you mean
-// receipt?)`.
-func ParseKind(s string) (string, error) { return oneOf("kind", s, documentKinds) }
+// receipt?)`; a word people use for a kind gets that kind suggested
+// (`unknown kind "superbill" (did you mean receipt?)`).
+func ParseKind(s string) (string, error) { return parseKindOf(s, documentKinds) }
 
 // ParseItemKind checks an item kind: a document kind, call or condition.
-func ParseItemKind(s string) (string, error) { return oneOf("kind", s, itemKinds) }
+func ParseItemKind(s string) (string, error) { return parseKindOf(s, itemKinds) }
+
+// kindSynonyms maps the words patients, clinics and insurers use for a paper
+// to the vault's kind of it. The user still chooses: a synonym is suggested,
+// never taken silently, so that the kind on file is the one they meant.
+var kindSynonyms = map[string]string{
+	"note": KindClinicalNote, "notes": KindClinicalNote, "session-note": KindClinicalNote, "session-notes": KindClinicalNote,
+	"therapy-note": KindClinicalNote, "treatment-note": KindClinicalNote, "progress-note": KindClinicalNote,
+	"soap-note": KindClinicalNote, "soap": KindClinicalNote, "visit-note": KindClinicalNote, "chart": KindClinicalNote,
+	"bill": KindReceipt, "invoice": KindReceipt, "superbill": KindReceipt, "super-bill": KindReceipt,
+	"statement": KindReceipt, "itemized-receipt": KindReceipt, "payment": KindReceipt,
+	"letter": KindLMN, "doctor-letter": KindLMN, "doctors-letter": KindLMN, "prescription-letter": KindLMN,
+	"medical-necessity": KindLMN, "necessity-letter": KindLMN, "letter-of-medical-necessity": KindLMN,
+	"rx": KindPrescription, "script": KindPrescription, "order": KindPrescription,
+	"referral-letter": KindReferral, "ref": KindReferral,
+	"prior-auth": KindAuthorization, "preauthorization": KindAuthorization, "pre-authorization": KindAuthorization,
+	"auth": KindAuthorization, "approval": KindAuthorization,
+	"explanation-of-benefits": KindEOB, "benefits-statement": KindEOB,
+	"denial-letter": KindDenial, "rejection": KindDenial, "appeal-letter": KindAppeal, "grievance": KindAppeal,
+	"plan-document": KindPolicy, "sbc": KindPolicy, "summary-of-benefits": KindPolicy, "coverage": KindPolicy,
+	"email": KindCorrespond, "mail": KindCorrespond, "correspondance": KindCorrespond,
+}
+
+// parseKindOf checks a kind against allowed, suggesting the kind a synonym
+// stands for before the nearest spelling.
+func parseKindOf(s string, allowed []string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.NewReplacer(" ", "-", "_", "-").Replace(t)
+	if k, ok := kindSynonyms[t]; ok && !slices.Contains(allowed, t) {
+		return "", fmt.Errorf("unknown kind %s (did you mean %s?)", Quote(s), k)
+	}
+	return oneOf("kind", s, allowed)
+}
 
 // ParsePlan checks a plan type.
 func ParsePlan(s string) (string, error) { return oneOf("plan", s, plans) }

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,6 +49,16 @@ func TestParseKind(t *testing.T) {
 		{"clinical-notes", `(did you mean clinical-note?)`},
 		{"xyzzy", `unknown kind "xyzzy": use one of referral,`},
 		{"call", `unknown kind "call"`},
+		{"session-note", `unknown kind "session-note" (did you mean clinical-note?)`},
+		{"Note", `(did you mean clinical-note?)`},
+		{"bill", `(did you mean receipt?)`},
+		{"invoice", `(did you mean receipt?)`},
+		{"superbill", `(did you mean receipt?)`},
+		{"letter", `(did you mean lmn?)`},
+		{"doctor-letter", `(did you mean lmn?)`},
+		{"prescription letter", `(did you mean lmn?)`},
+		{"rx", `(did you mean prescription?)`},
+		{"prior_auth", `(did you mean authorization?)`},
 	} {
 		if _, err := ParseKind(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseKind(%q) = %v, want %q", tc.in, err, tc.want)
@@ -281,5 +292,18 @@ func TestQuote(t *testing.T) {
 	}
 	if _, err := ParseICD10(strings.Repeat("M", 1000)); err == nil || len(err.Error()) > 200 {
 		t.Errorf("a long code is echoed: %d bytes", len(err.Error()))
+	}
+}
+
+// TestKindSynonymsNameRealKinds: every synonym suggests a kind that exists,
+// and no synonym hides a real kind.
+func TestKindSynonymsNameRealKinds(t *testing.T) {
+	for word, kind := range kindSynonyms {
+		if !slices.Contains(documentKinds, kind) {
+			t.Errorf("synonym %q suggests %q, not a document kind", word, kind)
+		}
+		if slices.Contains(itemKinds, word) {
+			t.Errorf("synonym %q is itself a kind", word)
+		}
 	}
 }
