@@ -77,12 +77,13 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 	now := v.Now()
 	// Check every document's metadata before reading any bytes.
 	out := make([]*Document, len(docs))
+	dated := make([]dateSource, len(docs))
 	for i := range docs {
-		d, err := v.newDocumentRecord(claim, &docs[i], now)
+		d, src, err := v.newDocumentRecord(claim, &docs[i], now)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", docs[i].label(i), err)
 		}
-		out[i] = d
+		out[i], dated[i] = d, src
 	}
 	existing, err := v.documentsBySHA(claim.ID)
 	if err != nil {
@@ -158,17 +159,44 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 		discard()
 		return nil, nil, fmt.Errorf("add documents to claim %s: %w: nothing was added", claim.Name, err)
 	}
+	for i, d := range out {
+		if w := dated[i].warning(d, docs[i].label(i)); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
 	return out, warnings, nil
 }
 
+// dateSource says where a new document's date came from when none was given.
+type dateSource int
+
+const (
+	dateGiven    dateSource = iota // the caller gave the date
+	dateFromName                   // found in the file name
+	dateToday                      // defaulted to today
+)
+
+// warning tells the user how a document they gave no date got its date, and
+// how to change it: always for a date read from the file name, and for a
+// date of service (receipt, clinical note) defaulted to today.
+func (s dateSource) warning(d *Document, label string) string {
+	switch {
+	case s == dateFromName:
+		return fmt.Sprintf("%s %s is dated %s, taken from its file name %s: if that is wrong, change it with 'vault edit %s --date D'", d.Kind, d.ID, d.Date, label, d.ID)
+	case s == dateToday && datedByService(d.Kind):
+		return fmt.Sprintf("%s %s (%s) has no date of service: it defaulted to today, %s; set the real one with 'vault edit %s --date D'", d.Kind, d.ID, label, d.Date, d.ID)
+	}
+	return ""
+}
+
 // newDocumentRecord builds and checks a document's metadata.
-func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) (*Document, error) {
+func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) (*Document, dateSource, error) {
 	if nd.Open == nil {
-		return nil, errors.New("no content to read")
+		return nil, dateGiven, errors.New("no content to read")
 	}
 	kind, err := ParseKind(nd.Kind)
 	if err != nil {
-		return nil, err
+		return nil, dateGiven, err
 	}
 	d := &Document{
 		Claim:      claim.ID,
@@ -183,16 +211,24 @@ func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) 
 		Added:      now.UTC(),
 	}
 	normalizeItem(d)
+	src := dateGiven
 	if d.Date == "" {
+		src = dateToday
 		d.Date = DateOf(now)
+		if named, ok := fileNameDate(d.FileName, now); ok && !d.Typed {
+			src, d.Date = dateFromName, named
+		}
 	}
 	if d.Title == "" && d.FileName != "" {
 		d.Title = strings.TrimSuffix(d.FileName, filepath.Ext(d.FileName))
 	}
 	if err := validateDocument(d); err != nil {
-		return nil, err
+		return nil, dateGiven, err
 	}
-	return d, nil
+	if d.Typed && src == dateToday {
+		src = dateGiven // typed text is written now: today is its date
+	}
+	return d, src, nil
 }
 
 // storeBytes opens a new document's content and streams it into a blob.
