@@ -464,26 +464,74 @@ func jsonFields(r Record) (map[string]json.RawMessage, error) {
 // was. Exports are never removed: they are the record of what left the
 // vault.
 func (v *Vault) Remove(r Record) error {
+	var exports []string
 	switch r.RecordType() {
 	case TypeExport:
 		return fmt.Errorf("%s is an export: exports stay in the vault as the record of what was sent", r.RecordID())
 	case TypeClaim:
-		items, err := v.Items(r.RecordID())
-		if err != nil {
+		var err error
+		if exports, err = v.claimRemovable(r.(*Claim)); err != nil {
 			return err
-		}
-		if len(items) > 0 {
-			return fmt.Errorf("claim %s still holds %d items: remove them first (see 'vault list --claim %s')", r.(*Claim).Name, len(items), r.(*Claim).Name)
 		}
 	}
 	note := string(r.RecordType())
 	if c, ok := r.(*Claim); ok {
 		note = "claim " + c.Name
 	}
-	if err := v.Update(func(t *Tx) error { return t.Delete(r.RecordID(), note) }); err != nil {
-		return fmt.Errorf("remove %s: %w", r.RecordID(), err)
+	err := v.Update(func(t *Tx) error {
+		for _, id := range exports {
+			if err := t.Delete(id, "export of "+note); err != nil {
+				return err
+			}
+		}
+		return t.Delete(r.RecordID(), note)
+	})
+	if err != nil {
+		return fmt.Errorf("remove %s: %w: nothing was removed", r.RecordID(), err)
 	}
 	return nil
+}
+
+// claimRemovable checks that a claim holds no evidence (documents, calls,
+// condition notes) and no insurer's request, naming what it holds when it
+// does. The records of its exports do not block: they go with the claim, in
+// the same transaction, and the history keeps their metadata. It returns
+// their IDs.
+func (v *Vault) claimRemovable(c *Claim) ([]string, error) {
+	items, err := v.Items(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var exports []string
+	counts := map[Type]int{}
+	for _, it := range items {
+		if it.RecordType() == TypeExport {
+			exports = append(exports, it.RecordID())
+			continue
+		}
+		counts[it.RecordType()]++
+	}
+	var holds []string
+	for _, k := range []struct {
+		t         Type
+		one, many string
+	}{{TypeDocument, "document", "documents"}, {TypeCall, "call", "calls"}, {TypeCondition, "condition note", "condition notes"}, {TypeRequest, "insurer's request", "insurer's requests"}} {
+		switch n := counts[k.t]; n {
+		case 0:
+		case 1:
+			holds = append(holds, "1 "+k.one)
+		default:
+			holds = append(holds, fmt.Sprintf("%d %s", n, k.many))
+		}
+	}
+	if len(holds) == 0 {
+		return exports, nil
+	}
+	see := fmt.Sprintf("'vault list --claim %s'", c.Name)
+	if counts[TypeRequest] > 0 {
+		see += fmt.Sprintf(" and 'vault request list --claim %s'", c.Name)
+	}
+	return nil, refusef("claim %s still holds %s: remove them first (see %s); nothing was removed", c.Name, strings.Join(holds, ", "), see)
 }
 
 // normalizeItem puts an item's fields in their stored form, in place: text

@@ -99,7 +99,7 @@ func expExportCommand(e *env) *cli.Command {
 			if c.IsSet("request") && !sel.IsZero() {
 				return usagef("--request uses the request's own selection: drop --kind, --from, --to, --on and --id")
 			}
-			if !c.IsSet("request") && strings.TrimSpace(c.String("claim")) == "" {
+			if !c.IsSet("request") && !recClaimGiven(c, e) {
 				return usagef("give the claim with --claim NAME (see 'vault claim list'), or a request with --request RID")
 			}
 			v, err := openVault(c, e, false)
@@ -107,7 +107,7 @@ func expExportCommand(e *env) *cli.Command {
 				return err
 			}
 			defer maintCloseVault(e, v)
-			claim, req, err := expClaimAndRequest(c, v)
+			claim, req, err := expClaimAndRequest(c, e, v)
 			if err != nil {
 				return err
 			}
@@ -137,11 +137,11 @@ func expExportCommand(e *env) *cli.Command {
 
 // expClaimAndRequest finds the claim of --claim and the request of
 // --request; with both, the request must be one of the claim's.
-func expClaimAndRequest(c *cli.Context, v *vault.Vault) (*vault.Claim, *vault.Request, error) {
+func expClaimAndRequest(c *cli.Context, e *env, v *vault.Vault) (*vault.Claim, *vault.Request, error) {
 	var claim *vault.Claim
 	var err error
-	if name := strings.TrimSpace(c.String("claim")); name != "" {
-		if claim, err = v.ClaimByName(name); err != nil {
+	if strings.TrimSpace(c.String("claim")) != "" || !c.IsSet("request") {
+		if claim, err = recClaimByFlag(c, e, v); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -244,7 +244,7 @@ func expExportsCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				claimID, err := recClaimFilter(c, v)
+				claimID, err := recClaimFilter(c, e, v)
 				if err != nil {
 					return err
 				}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -39,8 +38,8 @@ func expRequestAddCommand(e *env) *cli.Command {
 			if err := recNoArgs(c, "request add"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			sel, err := expSelection(c, e)
 			if err != nil {
@@ -54,7 +53,7 @@ func expRequestAddCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -89,7 +88,7 @@ func expRequestListCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				claimID, err := recClaimFilter(c, v)
+				claimID, err := recClaimFilter(c, e, v)
 				if err != nil {
 					return err
 				}

@@ -37,7 +37,7 @@ func recAddCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -72,8 +72,8 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 	if err != nil {
 		return nil, usagef("--kind: %v", err)
 	}
-	if strings.TrimSpace(c.String("claim")) == "" {
-		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
+	if !recClaimGiven(c, e) {
+		return nil, usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 	}
 	base := vault.NewDocument{Kind: kind, Title: c.String("title")}
 	if base.Date, err = recDateFlag(c, e, "date"); err != nil {

@@ -88,7 +88,7 @@ func recEditCommand(e *env) *cli.Command {
 func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault.Record, error) {
 	claimID := r.ClaimID()
 	if c.IsSet("claim") {
-		cl, err := recClaimByFlag(c, v)
+		cl, err := recClaimByFlag(c, e, v)
 		if err != nil {
 			return nil, err
 		}

@@ -86,7 +86,7 @@ func recHistoryClaim(c *cli.Context, v *vault.Vault, names map[string]string) (s
 			return id, nil
 		}
 	}
-	_, err := recClaimByFlag(c, v) // the error suggests the nearest names
+	_, err := v.ClaimByName(name) // the error suggests the nearest names
 	return "", err
 }
 

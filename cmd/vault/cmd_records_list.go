@@ -62,7 +62,7 @@ func recListCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				if f.ClaimID, err = recClaimFilter(c, v); err != nil {
+				if f.ClaimID, err = recClaimFilter(c, e, v); err != nil {
 					return err
 				}
 				items, err := v.List(f)
@@ -166,7 +166,7 @@ func recSearchCommand(e *env) *cli.Command {
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
 				var f vault.Filter
 				var err error
-				if f.ClaimID, err = recClaimFilter(c, v); err != nil {
+				if f.ClaimID, err = recClaimFilter(c, e, v); err != nil {
 					return err
 				}
 				hits, err := v.Search(text, f)

@@ -36,8 +36,8 @@ func recLogCallCommand(e *env) *cli.Command {
 			if err := recNoArgs(c, "log-call"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			if strings.TrimSpace(c.String("rep")) == "" {
 				return usagef("give the representative's name with --rep NAME")
@@ -50,7 +50,7 @@ func recLogCallCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -163,8 +163,8 @@ func recLogConditionCommand(e *env) *cli.Command {
 			if err := recNoArgs(c, "log-condition"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			if !c.IsSet("phase") {
 				return usagef("give the phase with --phase before, after or progress")
@@ -174,7 +174,7 @@ func recLogConditionCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
