@@ -169,8 +169,8 @@ func TestHostileInput(t *testing.T) {
 		// Changing and removing.
 		{"edit: bad amount", []string{"edit", doc, "--amount", "1,5"}, "1,5"},
 		{"edit: unknown claim", []string{"edit", doc, "--claim", "nope"}, "nope"},
-		{"rm: no such ID", []string{"rm", "zzzzzzzz"}, "zzzzzzzz"},
-		{"rm: a claim with items", []string{"rm", "knee-pt"}, ""},
+		{"rm: no such ID", []string{"rm", "--yes", "zzzzzzzz"}, "zzzzzzzz"},
+		{"rm: a claim with items", []string{"rm", "--yes", "knee-pt"}, ""},
 		{"rm without an ID", []string{"rm"}, ""},
 		{"history: extra argument", []string{"history", "extra", "more"}, ""},
 		// Requests and exports.

@@ -37,12 +37,13 @@ func recClaimCommand(e *env) *cli.Command {
 			recClaimSetCommand(e),
 			recClaimListCommand(e),
 			recClaimShowCommand(e),
+			recClaimRmCommand(e),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("unknown claim command %s: use claim new, set, list or show", vault.Quote(c.Args().First()))
+				return usagef("unknown claim command %s: use claim new, set, list, show or rm", vault.Quote(c.Args().First()))
 			}
-			return usagef("give a claim command: claim new, set, list or show")
+			return usagef("give a claim command: claim new, set, list, show or rm")
 		},
 	}
 }
@@ -274,6 +275,22 @@ func recAmountCell(c *vault.Cents) string {
 		return ""
 	}
 	return c.String()
+}
+
+func recClaimRmCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "rm",
+		Usage:     "remove a claim that holds no evidence (its export records go with it); the history keeps what it was",
+		ArgsUsage: "NAME",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "remove without asking (needed when stdin is not a terminal)"}},
+		Action: func(c *cli.Context) error {
+			name, err := recOneArg(c, "claim rm", "the claim's NAME")
+			if err != nil {
+				return err
+			}
+			return recRemoveClaim(c, e, name)
+		},
+	}
 }
 
 func recClaimShowCommand(e *env) *cli.Command {

@@ -17,13 +17,14 @@ func recGetCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "get",
 		Usage:     "write a document's exact original bytes to a file (-o) or to stdout",
-		ArgsUsage: "ID",
+		ArgsUsage: "ID | last",
 		Flags: []cli.Flag{
+			recLastClaimFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to this file (created 0600)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite the -o file if it exists"},
 		},
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "get", "a document's ID")
+			id, err := recOneArg(c, "get", "a document's ID (or last)")
 			if err != nil {
 				return err
 			}
@@ -37,7 +38,7 @@ func recGetCommand(e *env) *cli.Command {
 				}
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
+				r, err := recResolveItem(c, e, v, id)
 				if err != nil {
 					return err
 				}

@@ -227,16 +227,19 @@ func recHitJSON(h vault.Hit, names map[string]string) (json.RawMessage, error) {
 func recShowCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "show",
-		Usage:     "show one record (document, call, condition note, claim...) by its ID",
-		ArgsUsage: "ID",
-		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON object"}},
+		Usage:     "show one record (document, call, condition note, claim...) by its ID, or the item filed last",
+		ArgsUsage: "ID | last",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON object"},
+			recLastClaimFlag(),
+		},
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "show", "an ID")
+			id, err := recOneArg(c, "show", "an ID (or last)")
 			if err != nil {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
+				r, err := recResolveItem(c, e, v, id)
 				if err != nil {
 					return err
 				}

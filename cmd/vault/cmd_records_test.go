@@ -100,7 +100,7 @@ func TestRecordsAmbiguousID(t *testing.T) {
 		{"show", "ABCD", "--json"},
 		{"get", "abcd", "-o", filepath.Join(t.TempDir(), "out")},
 		{"edit", "abcd", "--ref", "R-1"},
-		{"rm", "abcd"},
+		{"rm", "--yes", "abcd"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			out, errs, code := recRunCLI(t, path, pass, false, args...)
@@ -398,5 +398,48 @@ func TestRecStdin(t *testing.T) {
 	}
 	if rc := recStdin(strings.NewReader("x")); rc.Close() != nil {
 		t.Error("recStdin of a reader: Close failed")
+	}
+}
+
+// TestRecordsRmConfirm: on a terminal, rm shows what will go (kind, date,
+// title) and removes only on yes.
+func TestRecordsRmConfirm(t *testing.T) {
+	var docID string
+	path, pass := recTestVault(t, func(v *vault.Vault) error {
+		cl, err := v.NewClaim(vault.Claim{Name: "back-2026", Insurer: "Acme Health"})
+		if err != nil {
+			return err
+		}
+		docs, _, err := v.AddDocuments(cl, []vault.NewDocument{{Kind: "receipt", Date: "2026-03-04", Title: "Visit 1", FileName: "r.txt", Open: recReader("receipt")}}, vault.AddOptions{})
+		if err == nil {
+			docID = docs[0].ID
+		}
+		return err
+	})
+	ask := func(answer string) (string, string, int) {
+		var out, errb bytes.Buffer
+		e := &env{
+			stdin: strings.NewReader(answer), stdout: &out, stderr: &errb,
+			getenv: func(string) string { return "" }, now: func() time.Time { return recTestNow },
+			openTTY:         func() (*os.File, error) { return nil, os.ErrNotExist },
+			stdinIsTerminal: true,
+		}
+		code := run([]string{"vault", "--vault", path, "--passphrase-file", pass, "rm", docID}, e)
+		return out.String(), errb.String(), code
+	}
+	question := "Remove receipt " + docID + " of 2026-03-04 (Visit 1)? The history keeps its metadata; a document's bytes are gone. [y/N] "
+	for _, no := range []string{"n\n", "\n", "", "yes please\n"} {
+		before := recState(t, path, pass)
+		out, errs, code := ask(no)
+		if code != 0 || !strings.HasPrefix(errs, question) || out != "Nothing was removed\n" {
+			t.Errorf("answer %q: exit %d, stdout %q, stderr %q", no, code, out, errs)
+		}
+		if recState(t, path, pass) != before {
+			t.Errorf("answer %q removed something", no)
+		}
+	}
+	out, errs, code := ask("Y\n")
+	if code != 0 || errs != question || !strings.HasPrefix(out, "Removed receipt "+docID) {
+		t.Errorf("answer Y: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
