@@ -125,9 +125,9 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 			return nil, nil, refusef("%s is %s (%s), which insurers do not accept: nothing was added (give --any-type to store it anyway)", name, what, shortType(d.MediaType))
 		}
 		if !o.AllowDuplicate {
-			if prev, ok := existing[d.SHA256]; ok {
+			if err := duplicateRule(existing, claim, d, name, "nothing was added (give --allow-duplicate to store it again)"); err != nil {
 				discard()
-				return nil, nil, refusef("%s is already stored under claim %s as %s (same SHA-256): nothing was added (give --allow-duplicate to store it again)", name, claim.Name, prev.ID)
+				return nil, nil, err
 			}
 			if j, ok := batch[d.SHA256]; ok {
 				discard()
@@ -246,6 +246,19 @@ func (v *Vault) storeBytes(nd *NewDocument) (*Blob, error) {
 }
 
 // documentsBySHA maps the SHA-256 of every document under a claim to it.
+// duplicateRule is the one rule for the same bytes twice under a claim, for
+// a document added (AddDocuments) or moved in (UpdateItemWith): it refuses
+// d when existing (the claim's documents by SHA-256) holds another document
+// with d's bytes. label names d; outcome says what was left and how to
+// override.
+func duplicateRule(existing map[string]*Document, claim *Claim, d *Document, label, outcome string) error {
+	prev, ok := existing[d.SHA256]
+	if !ok || prev.ID == d.ID {
+		return nil
+	}
+	return refusef("%s is already stored under claim %s as %s (same SHA-256): %s", label, claim.Name, prev.ID, outcome)
+}
+
 func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 	items, err := v.Items(claimID)
 	if err != nil {
@@ -388,7 +401,18 @@ func (v *Vault) LogCondition(claim *Claim, c Condition) (*Condition, error) {
 // A document's bytes never change: its blob, size, SHA-256 and media type
 // must be as stored. The history keeps what the item was. It returns the
 // names of the fields that changed (none: nothing is written).
-func (v *Vault) UpdateItem(r Record) ([]string, error) {
+func (v *Vault) UpdateItem(r Record) ([]string, error) { return v.UpdateItemWith(r, EditOptions{}) }
+
+// EditOptions relax the checks of UpdateItemWith.
+type EditOptions struct {
+	// AllowDuplicate moves a document into a claim that already holds the
+	// same bytes (the rule AddDocuments applies to a new document).
+	AllowDuplicate bool
+}
+
+// UpdateItemWith is UpdateItem with options: a document moved to another
+// claim follows the duplicate rule of AddDocuments, unless o.AllowDuplicate.
+func (v *Vault) UpdateItemWith(r Record, o EditOptions) ([]string, error) {
 	cur, err := v.Record(r.RecordID())
 	if err != nil {
 		return nil, err
@@ -414,6 +438,15 @@ func (v *Vault) UpdateItem(r Record) ([]string, error) {
 	normalizeItem(r)
 	if err := Validate(r); err != nil {
 		return nil, err
+	}
+	if d, ok := r.(*Document); ok && d.Claim != cur.ClaimID() && !o.AllowDuplicate {
+		existing, err := v.documentsBySHA(d.Claim)
+		if err != nil {
+			return nil, err
+		}
+		if err := duplicateRule(existing, claim, d, "document "+d.ID, "nothing was changed (give --allow-duplicate to move it anyway)"); err != nil {
+			return nil, err
+		}
 	}
 	changed, err := changedFields(cur, r)
 	if err != nil || len(changed) == 0 {

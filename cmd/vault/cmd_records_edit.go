@@ -28,6 +28,7 @@ func recEditCommand(e *env) *cli.Command {
 		recRepeatable("cpt", "a receipt's CPT codes, replacing them (--cpt \"\" clears them)"),
 		&cli.StringFlag{Name: "valid-until", Usage: "a letter's valid-until date (\"\" clears it)"},
 		&cli.StringFlag{Name: "name", Usage: "a document's original file name"},
+		&cli.BoolFlag{Name: "allow-duplicate", Usage: "with --claim: move a document into a claim that already holds the same bytes"},
 	}
 	flags = append(flags, recCallFlags()...)
 	flags = append(flags, recConditionFlags()...)
@@ -43,9 +44,12 @@ func recEditCommand(e *env) *cli.Command {
 			}
 			var set []string
 			for _, f := range flags {
-				if c.IsSet(f.Names()[0]) {
+				if c.IsSet(f.Names()[0]) && f.Names()[0] != "allow-duplicate" {
 					set = append(set, f.Names()[0])
 				}
+			}
+			if c.Bool("allow-duplicate") && !c.IsSet("claim") {
+				return usagef("--allow-duplicate applies to a move: give --claim NAME too")
 			}
 			if len(set) == 0 {
 				return usagef("nothing to change: give the fields to change, such as --title T or --date D (see 'vault edit --help')")
@@ -71,7 +75,7 @@ func recEditCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				got, err := v.UpdateItem(changed)
+				got, err := v.UpdateItemWith(changed, vault.EditOptions{AllowDuplicate: c.Bool("allow-duplicate")})
 				if err != nil {
 					return recFieldError(err)
 				}
