@@ -73,6 +73,7 @@ func run(args []string, e *env) int {
 	app.Metadata = map[string]any{typedArgsKey: args}
 	var unknown string
 	app.CommandNotFound = func(_ *cli.Context, name string) { unknown = name }
+	args = helpToFlag(args)
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
@@ -93,6 +94,16 @@ func run(args []string, e *env) int {
 		return ec.ExitCode()
 	}
 	return 1
+}
+
+// helpToFlag turns `vault help CMD [SUB]` into `vault CMD [SUB] --help`, so
+// that help works for every command and subcommand the way --help does.
+func helpToFlag(args []string) []string {
+	if len(args) < 3 || args[1] != "help" {
+		return args
+	}
+	out := append([]string{args[0]}, args[2:]...)
+	return append(out, "--help")
 }
 
 // describe turns an error into what the user should read.

@@ -35,7 +35,7 @@ func expDemoCommand(e *env) *cli.Command {
 			"session notes, EOB, denial), three calls, before/progress/after condition notes and the insurer's\n" +
 			"records request; then exports the request's bundle, verifies it, and prints what to try next.\n" +
 			"The demo passphrase is written to DIR/passphrase.txt. Nothing here is real data.",
-		Flags: kdfFlags(),
+		Flags: kdfFlags(""),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("demo takes at most one folder, got %d arguments", c.NArg())
