@@ -154,14 +154,24 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 	if err := checkVaultFile(path); err != nil {
 		return nil, err
 	}
-	pass, err := readPassphrase(c, e, "Passphrase: ", false)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(pass)
-	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
-	if err != nil {
-		return nil, openError(path, err)
+	// A passphrase typed on the terminal may be mistyped: ask again, up to
+	// promptTries times. One from a file is what it is.
+	prompted := c.String("passphrase-file") == ""
+	var v *vault.Vault
+	for try := 1; ; try++ {
+		pass, err := readPassphrase(c, e, "Passphrase: ", false)
+		if err != nil {
+			return nil, err
+		}
+		v, err = vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
+		clear(pass)
+		if err == nil {
+			break
+		}
+		if !prompted || !errors.Is(err, vault.ErrWrongSecret) || try == promptTries {
+			return nil, openError(path, err)
+		}
+		fmt.Fprintln(e.stderr, "Wrong passphrase: try again.")
 	}
 	maintWarnRollback(e, v)
 	return v, nil
