@@ -264,9 +264,9 @@ func expExportsCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := recTable(e.stdout)
-				recRow(w, "WHEN", "ID", "CLAIM", "REQUEST", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
+				recRow(w, "ID", "WHEN", "CLAIM", "REQUEST", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
 				for _, x := range list {
-					recRow(w, recLocalTime(x.At), x.ID, names[x.Claim], x.Request, fmt.Sprint(expFileCount(x)),
+					recRow(w, x.ID, recLocalTime(x.At), names[x.Claim], x.Request, fmt.Sprint(expFileCount(x)),
 						fmt.Sprint(len(x.Missing)), expShortHash(x.BundleSHA256), x.Output)
 				}
 				return w.Flush()

@@ -109,10 +109,10 @@ func expRequestListCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := recTable(e.stdout)
-				recRow(w, "RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
+				recRow(w, "ID", "RECEIVED", "DUE", "CLAIM", "STATUS", "ASKS FOR")
 				for _, st := range list {
 					r := st.Request
-					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
+					recRow(w, r.ID, string(r.Received), string(r.Due), names[r.Claim], expRequestStatus(st.State, today),
 						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()

@@ -256,11 +256,11 @@ func recClaimListCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := recTable(e.stdout)
-				recRow(w, "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
+				recRow(w, "ID", "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
 				for _, cl := range claims {
 					n := recCountItems(byClaim[cl.ID])
 					since := cl.StatusHistory[len(cl.StatusHistory)-1].Date
-					recRow(w, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
+					recRow(w, cl.ID, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
 						fmt.Sprint(n.Documents), fmt.Sprint(n.Calls), fmt.Sprint(n.Conditions), recAmountCell(cl.Billed), recAmountCell(cl.Paid))
 				}
 				return w.Flush()

@@ -94,9 +94,9 @@ func recPrintList(w io.Writer, items []vault.Record, names map[string]string) er
 	}
 	t := newTable(w)
 	t.Grow(len(items)+1, 6)
-	t.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "DETAILS")
+	t.Row("ID", "DATE", "CLAIM", "KIND", "TITLE", "DETAILS")
 	for _, r := range items {
-		t.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
+		t.Row(r.RecordID(), string(vault.ItemDate(r)), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
 	}
 	return t.Flush()
 }
@@ -193,10 +193,10 @@ func recSearchCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := newTable(e.stdout)
-				w.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
+				w.Row("ID", "DATE", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
 				for _, h := range hits {
 					r := h.Item
-					w.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
+					w.Row(r.RecordID(), string(vault.ItemDate(r)), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
 						strings.Join(h.Fields, ","), h.Snippet)
 				}
 				return w.Flush()
