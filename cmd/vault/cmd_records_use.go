@@ -8,11 +8,12 @@ import (
 
 	"vault/vault"
 	"vault/vault/current"
+	"vault/vault/integrity"
 )
 
 // recCurrentStore is the store of current claims in the user's state folder.
 func recCurrentStore(e *env) (*current.Store, error) {
-	dir, err := current.Dir(e.getenv)
+	dir, err := integrity.StateDir(e.getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -23,24 +23,9 @@ type Store struct {
 	dir string
 }
 
-// New returns the store kept in dir (created 0700 on the first write).
+// New returns the store kept in dir (created 0700 on the first write): the
+// state folder, integrity.StateDir, which the rollback check shares.
 func New(dir string) *Store { return &Store{dir: dir} }
-
-// Dir returns the state folder ($XDG_STATE_HOME/vault, or
-// ~/.local/state/vault), from the environment getenv reads.
-func Dir(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "vault"), nil
-	}
-	home := getenv("HOME")
-	if home == "" {
-		var err error
-		if home, err = os.UserHomeDir(); err != nil {
-			return "", errors.New("cannot find the home folder for the state folder: set XDG_STATE_HOME")
-		}
-	}
-	return filepath.Join(home, ".local", "state", "vault"), nil
-}
 
 // key names a vault file in the state: its absolute, cleaned path.
 func key(vaultPath string) (string, error) {

@@ -54,13 +54,3 @@ func TestDamagedFile(t *testing.T) {
 		t.Errorf("Get of a damaged file = %v", err)
 	}
 }
-
-func TestDir(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	if d, _ := Dir(env(map[string]string{"XDG_STATE_HOME": "/s", "HOME": "/h"})); d != "/s/vault" {
-		t.Errorf("Dir = %q", d)
-	}
-	if d, _ := Dir(env(map[string]string{"XDG_STATE_HOME": "rel", "HOME": "/h"})); d != "/h/.local/state/vault" {
-		t.Errorf("Dir with a relative XDG_STATE_HOME = %q", d)
-	}
-}
