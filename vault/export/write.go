@@ -182,10 +182,7 @@ func newContents(p *Plan) *contents {
 		switch r := r.(type) {
 		case *vault.Document:
 			c.docs = append(c.docs, r)
-			c.files = append(c.files, bundle.File{
-				Path:   bundle.DocumentName(len(c.docs), r.Kind, string(r.Date), r.Title, r.FileName, r.MediaType),
-				SHA256: r.SHA256, Size: r.Size, MediaType: r.MediaType, Kind: r.Kind, Date: string(r.Date), ID: r.ID, Title: r.Title,
-			})
+			c.files = append(c.files, DocumentFile(len(c.docs), r))
 		case *vault.Call:
 			c.calls = append(c.calls, callInfo(r))
 		case *vault.Condition:
