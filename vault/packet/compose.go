@@ -24,7 +24,7 @@ type attachment struct {
 // only carries its header and stamp).
 type slot struct {
 	pdf  *importedPDF // nil: the layout's page is the page
-	page int         // page number in pdf, from 1
+	page int          // page number in pdf, from 1
 }
 
 // compose makes the packet's PDF: the layout's pages, where each imported
