@@ -96,3 +96,32 @@ func Write(ctx context.Context, v *vault.Vault, p *export.Plan, o WriteOptions) 
 	}
 	return res, nil
 }
+
+// ParseSize reads a size such as "10MB" (10,000,000 bytes), "10MiB"
+// (10,485,760), "500kB", "2GB" or a plain number of bytes; upload limits
+// are stated in decimal megabytes.
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	num := strings.TrimRightFunc(t, func(r rune) bool { return r < '0' || r > '9' })
+	if num == "" || strings.ContainsAny(strings.TrimPrefix(t, num), "0123456789") {
+		return 0, fmt.Errorf("bad size %s: expected a number with a unit such as 10MB or 25MB", vault.Quote(s))
+	}
+	unit := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(t, num)))
+	mult := map[string]int64{"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1 << 10, "m": 1000_000, "mb": 1000_000, "mib": 1 << 20,
+		"g": 1000_000_000, "gb": 1000_000_000, "gib": 1 << 30}[unit]
+	if mult == 0 {
+		return 0, fmt.Errorf("bad size %s: the unit must be B, kB, MB, GB, KiB, MiB or GiB", vault.Quote(s))
+	}
+	var n int64
+	for _, c := range num {
+		n = n*10 + int64(c-'0')
+		if n > 1<<40 {
+			return 0, fmt.Errorf("size %s is too large", vault.Quote(s))
+		}
+	}
+	n *= mult
+	if n < 200_000 {
+		return 0, fmt.Errorf("size %s is too small: a part needs at least 200kB for its cover, contents and fonts", vault.Quote(s))
+	}
+	return n, nil
+}
