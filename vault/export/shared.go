@@ -71,3 +71,20 @@ func Fingerprint(v *vault.Vault) string {
 	defer clear(key)
 	return bundle.Fingerprint(key.Public().(ed25519.PublicKey))
 }
+
+// receiptsTotal is the sum of the amounts of the receipts a plan selects
+// ("290.00"), or "" when none has an amount.
+func receiptsTotal(p *Plan) string {
+	var total vault.Cents
+	any := false
+	for _, r := range p.Items {
+		if d, ok := r.(*vault.Document); ok && d.Kind == vault.KindReceipt && d.Amount != nil {
+			total += *d.Amount
+			any = true
+		}
+	}
+	if !any {
+		return ""
+	}
+	return total.String()
+}

@@ -94,7 +94,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	preview := *m
 	preview.Files = c.files
 	html, err := bundle.RenderIndex(&bundle.Index{Manifest: &preview, Calls: c.calls, Conditions: c.conditions,
-		PainChange: c.painChange, Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
+		PainChange: c.painChange, ReceiptsTotal: receiptsTotal(p), Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
 	if err != nil {
 		return nil, err
 	}
