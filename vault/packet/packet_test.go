@@ -372,3 +372,68 @@ func pdfText(t testing.TB, path string, page int) (string, bool) {
 	}
 	return string(out), true
 }
+
+// TestPacketSplitsByMaxSize: --max-size makes parts named FILE-partN-of-M
+// with their own cover and contents, never splitting an exhibit; one
+// exhibit alone larger than the limit makes its own part, and is reported.
+func TestPacketSplitsByMaxSize(t *testing.T) {
+	f := newPacketFixture(t)
+	out := filepath.Join(t.TempDir(), "claim.pdf")
+	const limit = 150_000
+	res := f.write(t, WriteOptions{Output: out, Options: Options{MaxSize: limit}})
+	if len(res.Paths) < 2 {
+		t.Fatalf("%d parts", len(res.Paths))
+	}
+	seen := map[int]bool{}
+	for i, part := range res.Packet.Parts {
+		want := filepath.Join(filepath.Dir(out), fmt.Sprintf("claim-part%d-of-%d.pdf", i+1, len(res.Paths)))
+		if res.Paths[i] != want {
+			t.Errorf("part %d is %s, want %s", i+1, res.Paths[i], want)
+		}
+		for _, n := range part.Exhibits {
+			if seen[n] {
+				t.Errorf("exhibit %d is in two parts", n)
+			}
+			seen[n] = true
+		}
+		if len(part.PDF) > limit && len(part.Exhibits) > 1 {
+			t.Errorf("part %d is %d bytes with %d exhibits", i+1, len(part.PDF), len(part.Exhibits))
+		}
+		if r, err := Verify(res.Paths[i]); err != nil || !r.OK() {
+			t.Errorf("part %d: %v %v", i+1, err, r.Problems)
+		}
+		if txt, ok := pdfText(t, res.Paths[i], 1); ok && !strings.Contains(txt, fmt.Sprintf("part %d of %d", i+1, len(res.Paths))) {
+			t.Errorf("part %d's cover does not say which part it is:\n%s", i+1, txt)
+		}
+		if res.Exports[i].Part != i+1 || res.Exports[i].Parts != len(res.Paths) {
+			t.Errorf("export record of part %d: part %d of %d", i+1, res.Exports[i].Part, res.Exports[i].Parts)
+		}
+	}
+	if len(seen) != len(f.docs)+2 {
+		t.Errorf("%d exhibits in the parts, want %d", len(seen), len(f.docs)+2)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s was written besides the parts", out)
+	}
+	// A limit below what one exhibit takes: each exhibit alone, said so.
+	res = f.write(t, WriteOptions{Options: Options{MaxSize: 20_000}})
+	if len(res.Paths) != len(f.docs)+2 || len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, "\n"), "alone is") {
+		t.Errorf("%d parts, warnings %q", len(res.Paths), res.Warnings)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{{"10MB", 10_000_000}, {"10 MiB", 10 << 20}, {"500kB", 500_000}, {"2GB", 2_000_000_000}, {"300000", 300_000}} {
+		if got, err := ParseSize(c.in); err != nil || got != c.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"", "lots", "10XB", "1kB", "-5MB", "1.5MB"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func Write(ctx context.Context, v *vault.Vault, p *export.Plan, o WriteOptions) 
 func ParseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	num := strings.TrimRightFunc(t, func(r rune) bool { return r < '0' || r > '9' })
-	if num == "" || strings.ContainsAny(strings.TrimPrefix(t, num), "0123456789") {
+	if num == "" || strings.Trim(num, "0123456789") != "" {
 		return 0, fmt.Errorf("bad size %s: expected a number with a unit such as 10MB or 25MB", vault.Quote(s))
 	}
 	unit := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(t, num)))
