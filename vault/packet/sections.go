@@ -417,7 +417,7 @@ func (l *layout) painChart(notes []*vault.Condition) {
 	}
 	slices.SortStableFunc(pts, func(a, b point) int { return int(a.day - b.day) })
 	f := l.f
-	const chartH, padL, padB = 150.0, 34.0, 30.0
+	const chartH, padL, padB = 120.0, 34.0, 28.0
 	l.ensure(chartH + padB + 40)
 	f.Ln(6)
 	f.SetFont(sans, "B", 9.5)
@@ -485,19 +485,14 @@ func (l *layout) writeExhibit(x *exhibit) {
 		for _, pg := range x.pdf.pages {
 			l.begin(role, x.n, hdr, true, pg.w, pg.h)
 		}
-	case placeImage:
-		l.begin(role, x.n, hdr, false, 0, 0)
-		l.placeImage(x)
-	case placeText:
-		l.begin(role, x.n, hdr, false, 0, 0)
-		l.writeText(x)
-	case placeCalls:
-		l.begin(role, x.n, hdr, false, 0, 0)
-		l.writeCalls(x)
-	case placeConditions:
-		l.begin(role, x.n, hdr, false, 0, 0)
-		l.writeConditions(x)
+		return
+	case placeNone:
+		return
 	}
+	l.begin(role, x.n, hdr, false, 0, 0)
+	map[placement]func(*exhibit){
+		placeImage: l.placeImage, placeText: l.writeText, placeCalls: l.writeCalls, placeConditions: l.writeConditions,
+	}[x.place](x)
 }
 
 // placeImage fits a photo in the page, upright by its EXIF orientation.
