@@ -77,6 +77,10 @@ func boltOptions(o Options) *bolt.Options {
 	return &bolt.Options{Timeout: t, ReadOnly: o.ReadOnly, OpenFile: o.OpenFile, FreelistType: bolt.FreelistMapType}
 }
 
+// initTempPrefix starts the name of the temporary file Create builds a new
+// vault in, beside its final name.
+const initTempPrefix = ".vault-init-"
+
 // Create makes a new vault file at path holding header, atomically: it is
 // built in a temporary file in the same folder, synced, and linked into place
 // only if nothing exists at path. The file is created with mode 0600. init,
@@ -88,7 +92,7 @@ func Create(path string, header []byte, init func(*Tx) error) error {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".vault-init-*")
+	tmp, err := os.CreateTemp(dir, initTempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
 	}

@@ -31,6 +31,16 @@ func recGetCommand(e *env) *cli.Command {
 			if c.IsSet("output") && out == "" {
 				return usagef("-o needs a file name")
 			}
+			if out != "" {
+				// Before the passphrase is asked for: -o may never name the vault.
+				path, err := vaultPath(c, e)
+				if err != nil {
+					return err
+				}
+				if err := store.RefuseVault(out, path); err != nil {
+					return err
+				}
+			}
 			if out != "" && !c.Bool("force") {
 				if err := recCheckOutput(out); err != nil {
 					return err
@@ -51,7 +61,7 @@ func recGetCommand(e *env) *cli.Command {
 					}
 					return v.ReadDocument(d, e.stdout)
 				}
-				if err := recWriteFileAtomic(out, c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
+				if err := recWriteFileAtomic(out, v.Path(), c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stderr, "Wrote %s (%s, %s)\n", out, d.Kind, recFormatSize(d.Size))
@@ -80,8 +90,11 @@ func recCheckOutput(path string) error {
 // when write succeeds: a failure never leaves a partial file at path.
 // Without force it never replaces a file, not even one that appeared while
 // it wrote. Temporary files that an earlier, killed get left beside path
-// are removed first.
-func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (err error) {
+// are removed first. path may never be the vault file at vaultPath.
+func recWriteFileAtomic(path, vaultPath string, force bool, write func(*os.File) error) (err error) {
+	if err := store.RefuseVault(path, vaultPath); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
@@ -107,7 +120,7 @@ func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (er
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := store.Place(tmp.Name(), path, force); err != nil {
+	if err := store.Place(tmp.Name(), path, vaultPath, force); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
 		}

@@ -335,14 +335,14 @@ func TestRecordsWriteFileAtomic(t *testing.T) {
 		_, err := f.WriteString("ours")
 		return err
 	}
-	err := recWriteFileAtomic(dst, false, appear)
+	err := recWriteFileAtomic(dst, "", false, appear)
 	if err == nil || err.Error() != dst+" already exists: nothing was written (give --force to overwrite it)" {
 		t.Errorf("without --force: %v", err)
 	}
 	if b, _ := os.ReadFile(dst); string(b) != "theirs" {
 		t.Errorf("the file that appeared holds %q", b)
 	}
-	if err := recWriteFileAtomic(dst, true, appear); err != nil {
+	if err := recWriteFileAtomic(dst, "", true, appear); err != nil {
 		t.Fatalf("with --force: %v", err)
 	}
 	if b, _ := os.ReadFile(dst); string(b) != "ours" {
@@ -354,7 +354,7 @@ func TestRecordsWriteFileAtomic(t *testing.T) {
 	}
 	// A failed write leaves no partial file and no temporary file.
 	failed := filepath.Join(dir, "failed.pdf")
-	if err := recWriteFileAtomic(failed, false, func(f *os.File) error {
+	if err := recWriteFileAtomic(failed, "", false, func(f *os.File) error {
 		f.WriteString("part")
 		return io.ErrUnexpectedEOF
 	}); err != io.ErrUnexpectedEOF {
