@@ -394,7 +394,7 @@ func (db *DB) Compact() (CompactResult, error) {
 	RemoveStaleTemps(path, pattern)
 	tmp, err := CreateTempBeside(path, pattern)
 	if err != nil {
-		return res, fmt.Errorf("compact (nothing was changed): %w", err)
+		return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", err)
 	}
 	tmpName := tmp.Name()
 	tmp.Close() // bbolt opens it with its own (exclusive) lock
@@ -438,13 +438,13 @@ func (db *DB) Compact() (CompactResult, error) {
 		err = syncFile(tmpName)
 	}
 	if err != nil {
-		return res, fmt.Errorf("compact (nothing was changed): %w", err)
+		return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", err)
 	}
 	// The one write that replaces the vault on purpose: no vault to protect.
 	perr := Place(tmpName, path, "", true)
 	if perr != nil {
 		if _, err := os.Lstat(tmpName); err == nil {
-			return res, fmt.Errorf("compact (nothing was changed): %w", perr)
+			return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", perr)
 		}
 		// Renamed, but the folder's sync failed: this handle must still
 		// move to the new file, or it would write to the old one.

@@ -102,8 +102,13 @@ func describe(err error) string {
 		return "the vault is in use by another vault process"
 	case errors.Is(err, vault.ErrWrongSecret):
 		return "wrong passphrase or recovery code"
-	case errors.Is(err, syscall.ENOSPC):
-		return "the disk is full: nothing was changed; free some space and try again"
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		// "Nothing was changed" only where the step that failed says so;
+		// otherwise the error's own words say what was done.
+		if errors.Is(err, vault.ErrNothingChanged) {
+			return "the disk is full: nothing was changed; free some space and try again"
+		}
+		return "the disk is full: " + err.Error() + "; free some space and try again"
 	}
 	return err.Error()
 }
