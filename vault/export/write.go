@@ -117,7 +117,8 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	// final fsync does not wait for all of it (as for vault get -o).
 	buf := bufio.NewWriterSize(io.MultiWriter(store.WriteBehind(f), sum), 256<<10)
 	bw := bundle.NewWriter(buf, m.GeneratedAt)
-	prog := &progress{ctx: ctx, fn: o.Progress, total: int64(len(html)) + c.size()}
+	// The bundle writer reads each file twice (its CRC-32 goes before it).
+	prog := &progress{ctx: ctx, fn: o.Progress, total: 2 * (int64(len(html)) + c.size())}
 	if err := c.write(v, bw, html, prog); err != nil {
 		return nil, err
 	}
