@@ -281,6 +281,9 @@ func checkDate(field string, d Date, required bool) error {
 	if d.Time().IsZero() || len(d) != len(DateLayout) {
 		return fmt.Errorf("bad %s %s: expected YYYY-MM-DD", field, Quote(string(d)))
 	}
+	if !d.Valid() {
+		return fmt.Errorf("%s %s is out of range: give a year from %d to %d", field, Quote(string(d)), MinYear, MaxYear)
+	}
 	return nil
 }
 
@@ -447,6 +450,9 @@ func validateDocument(d *Document) error {
 func validateCall(c *Call) error {
 	if c.At.IsZero() {
 		return errors.New("the call has no time")
+	}
+	if y := c.At.Year(); y < MinYear || y > MaxYear {
+		return fmt.Errorf("the call's time %s is out of range: give a year from %d to %d", c.At.Format("2006-01-02 15:04"), MinYear, MaxYear)
 	}
 	if c.Party != "" {
 		if _, err := ParseParty(c.Party); err != nil {
