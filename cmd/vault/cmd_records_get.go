@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,7 +60,7 @@ func recGetCommand(e *env) *cli.Command {
 					if e.stdoutIsTerminal && !vault.IsText(d.MediaType) {
 						return fmt.Errorf("%s is binary (%s): it would garble the terminal; write it to a file with -o FILE", d.ID, recShortType(d.MediaType))
 					}
-					return v.ReadDocument(d, e.stdout)
+					return getToTerminal(e, v, d)
 				}
 				if err := recWriteFileAtomic(out, v.Path(), c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
 					return err
@@ -69,6 +70,31 @@ func recGetCommand(e *env) *cli.Command {
 			})
 		},
 	}
+}
+
+// maxTerminalText is the largest text document get prints to a terminal:
+// it is read whole first, to be checked before anything reaches the screen.
+const maxTerminalText = 4 << 20
+
+// getToTerminal writes a text document to stdout: when stdout is a
+// terminal, only after checking that it holds no escape sequences a
+// terminal would act on.
+func getToTerminal(e *env, v *vault.Vault, d *vault.Document) error {
+	if !e.stdoutIsTerminal {
+		return v.ReadDocument(d, e.stdout)
+	}
+	if d.Size > maxTerminalText {
+		return fmt.Errorf("%s is too long to read on the terminal (%s): write it to a file with -o FILE", d.ID, recFormatSize(d.Size))
+	}
+	var buf bytes.Buffer
+	if err := v.ReadDocument(d, &buf); err != nil {
+		return err
+	}
+	if !vault.TerminalSafe(buf.Bytes()) {
+		return fmt.Errorf("%s holds control characters (terminal escape sequences) that could take over the terminal: write it to a file with -o FILE", d.ID)
+	}
+	_, err := e.stdout.Write(buf.Bytes())
+	return err
 }
 
 // recCheckOutput refuses an output path that exists (without --force) or
