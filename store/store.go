@@ -52,6 +52,9 @@ var (
 	ErrExists = errors.New("a file already exists at this path")
 	// ErrReadOnly reports a write attempted through a read-only handle.
 	ErrReadOnly = errors.New("the vault was opened read-only")
+	// ErrReadOnlyFS reports a vault opened for writing on a file system
+	// mounted read-only.
+	ErrReadOnlyFS = errors.New("the vault file is on a read-only file system")
 )
 
 // Options control how a vault file is opened.
@@ -186,6 +189,8 @@ func Open(path string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("%w (%v)", ErrNotVault, err)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot open the vault file for writing: permission denied")
+	case errors.Is(err, syscall.EROFS):
+		return nil, fmt.Errorf("%w: nothing was changed (commands that only read it still work)", ErrReadOnlyFS)
 	case err != nil:
 		return nil, fmt.Errorf("%w (%v)", ErrNotVault, err)
 	}
