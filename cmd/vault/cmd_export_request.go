@@ -33,10 +33,12 @@ func expRequestAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
 			&cli.StringFlag{Name: "received", Usage: "the day the request arrived (default today)"},
 			&cli.StringFlag{Name: "due", Usage: "the day the answer is due"},
-			&cli.StringFlag{Name: "note", Usage: "what the letter asks, in its words"},
-		}, expSelectionFlags()...),
+		}, append(textFlag("note", "what the letter asks, in its words"), expSelectionFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if err := recNoArgs(c, "request add"); err != nil {
+				return err
+			}
+			if err := readTextFiles(c, e, "note"); err != nil {
 				return err
 			}
 			if strings.TrimSpace(c.String("claim")) == "" {
