@@ -27,6 +27,7 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "vault", Usage: "the vault file (default $XDG_DATA_HOME/vault/vault.db)", EnvVars: []string{"VAULT_PATH"}},
 		&cli.StringFlag{Name: "passphrase-file", Usage: "read the passphrase from the first line of this file", EnvVars: []string{"VAULT_PASSPHRASE_FILE"}},
+		&cli.BoolFlag{Name: "allow-costly-kdf", Usage: "open a vault whose key derivation costs more than vault init writes or than the memory free"},
 	}
 }
 
@@ -148,12 +149,17 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 		return nil, err
 	}
 	defer clear(pass)
-	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
+	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, openOptions(c, e, readOnly))
 	if err != nil {
 		return nil, openError(path, err)
 	}
 	maintWarnRollback(e, v)
 	return v, nil
+}
+
+// openOptions are the vault.Options every command opens the vault with.
+func openOptions(c *cli.Context, e *env, readOnly bool) vault.Options {
+	return vault.Options{ReadOnly: readOnly, Now: e.now, AllowCostlyKDF: c.Bool("allow-costly-kdf")}
 }
 
 // checkVaultFile gives a clear error before asking for a passphrase.
@@ -173,6 +179,8 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	case errors.Is(err, crypto.ErrKDFParams):
 		return fmt.Errorf("%s: %w", path, err)
+	case errors.Is(err, vault.ErrCostlyKDF):
+		return fmt.Errorf("%s: %w; nothing was derived or changed: to open it anyway, give --allow-costly-kdf", path, err)
 	}
 	return err
 }
