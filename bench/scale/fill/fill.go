@@ -15,7 +15,6 @@
 package fill
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -219,6 +218,22 @@ type chunkPutter interface {
 	Put(key, value []byte) error
 }
 
+// chunkSink puts the sealed chunks of one blob into the chunks bucket.
+type chunkSink struct {
+	chunks chunkPutter
+	blob   []byte
+}
+
+// Append seals the chunk into a buffer of its own: bbolt keeps the value
+// until commit.
+func (s chunkSink) Append(i uint64, size int, seal func(dst []byte) ([]byte, error)) error {
+	c, err := seal(make([]byte, 0, size))
+	if err != nil {
+		return err
+	}
+	return s.chunks.Put(store.ChunkKey(s.blob, i), c)
+}
+
 // seal writes data as the document's blob: a new blob ID, the chunks sealed
 // by the document stream, the size and SHA-256 recorded as WriteBlob does.
 func (g *gen) seal(chunks chunkPutter, d *vault.Document, data []byte) error {
@@ -227,11 +242,8 @@ func (g *gen) seal(chunks chunkPutter, d *vault.Document, data []byte) error {
 	if err != nil {
 		return err
 	}
-	sw := crypto.NewStreamWriter(stream, func(i uint64, sealed []byte) error {
-		// bbolt keeps the value until commit: give it its own copy.
-		return chunks.Put(store.ChunkKey(d.Blob, i), bytes.Clone(sealed))
-	})
-	if _, err := sw.Write(data); err != nil {
+	sw := crypto.NewStreamWriter(stream, chunkSink{chunks, d.Blob})
+	if err := sw.Write(data); err != nil {
 		return err
 	}
 	if d.Chunks, err = sw.Close(); err != nil {
