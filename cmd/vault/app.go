@@ -41,7 +41,6 @@ func newApp(e *env) *cli.App {
 		ErrWriter:       e.stderr,
 		Reader:          e.stdin,
 		HideHelpCommand: true,
-		Suggest:         true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
@@ -186,6 +185,9 @@ func openError(path string, err error) error {
 }
 
 // unknownCommandError names a command that does not exist and the nearest ones.
+// vault.Nearest is the CLI's one suggestion mechanism, for command names as
+// for claim names, kinds and plans (urfave's own Suggest stays off: every
+// command reports its usage errors itself, so urfave never prints one).
 func unknownCommandError(app *cli.App, name string) error {
 	var names []string
 	for _, c := range app.Commands {
