@@ -111,11 +111,11 @@ func expRequestListCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No requests: record one with 'vault request add --claim NAME --due DATE --kind K ...'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
+				w := newTable(e.stdout)
+				w.Row("RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
 				for _, st := range list {
 					r := st.Request
-					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
+					w.Row(string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
 						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()
