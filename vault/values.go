@@ -14,6 +14,14 @@ type Date string
 // DateLayout is the one accepted form of a date.
 const DateLayout = "2006-01-02"
 
+// MinYear and MaxYear bound the years a Date may have: a patient's records
+// and an insurer's deadlines fall well within them, and every Date in the
+// range has four digits, so that dates order as their text does.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
+
 // ParseDate reads a date typed by the user: YYYY-MM-DD, "today" or
 // "yesterday" (relative to now, in its location).
 func ParseDate(s string, now time.Time) (Date, error) {
@@ -26,6 +34,9 @@ func ParseDate(s string, now time.Time) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil || len(s) != len(DateLayout) {
 		return "", fmt.Errorf("bad date %s: expected YYYY-MM-DD (or today, yesterday)", Quote(s))
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return "", fmt.Errorf("date %s is out of range: give a year from %d to %d", Quote(s), MinYear, MaxYear)
 	}
 	return DateOf(t), nil
 }
@@ -43,16 +54,27 @@ func (d Date) Time() time.Time {
 	return t
 }
 
-// Valid reports whether d is a well-formed calendar day (YYYY-MM-DD).
+// Valid reports whether d is a well-formed calendar day (YYYY-MM-DD) of a
+// year from MinYear to MaxYear.
 func (d Date) Valid() bool {
-	return len(d) == len(DateLayout) && !d.Time().IsZero()
+	if len(d) != len(DateLayout) {
+		return false
+	}
+	t := d.Time()
+	return !t.IsZero() && t.Year() >= MinYear && t.Year() <= MaxYear
 }
 
 // AddDays returns the date n days later (earlier when n < 0).
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 
-// Before reports whether d is earlier than e. Dates compare as strings.
-func (d Date) Before(e Date) bool { return d < e }
+// Before reports whether d is earlier than e, as calendar days when both
+// are valid (and as text otherwise, which puts the empty Date first).
+func (d Date) Before(e Date) bool {
+	if d.Valid() && e.Valid() {
+		return d.Time().Before(e.Time())
+	}
+	return d < e
+}
 
 // Cents is an amount of money in integer cents, so that it is exact.
 type Cents int64

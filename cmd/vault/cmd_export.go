@@ -202,9 +202,9 @@ func expPrintExport(e *env, out string, plan *export.Plan, res *export.Result) {
 		what = fmt.Sprintf(", answering request %s", plan.Request.ID)
 	}
 	fmt.Fprintf(e.stdout, "Exported %s of claim %s to %s%s:\n", recPlural(len(res.Manifest.Files), "file", "files"), plan.Claim.Name, out, what)
-	w := recTable(e.stdout)
+	w := newTable(e.stdout)
 	for _, f := range res.Manifest.Files {
-		recRow(w, "  "+f.Path, f.Kind, f.Date, recFormatSize(f.Size))
+		w.Row("  "+f.Path, f.Kind, f.Date, recFormatSize(f.Size))
 	}
 	w.Flush()
 	if n := len(plan.Missing); n > 0 {
@@ -279,8 +279,8 @@ func expExportsCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No exports yet: make one with 'vault export --claim NAME -o OUT.zip'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "WHEN", "ID", "CLAIM", "REQUEST", "KIND", "PAGES", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
+				w := newTable(e.stdout)
+				w.Row("WHEN", "ID", "CLAIM", "REQUEST", "KIND", "PAGES", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
 				for _, x := range list {
 					kind, pages := "zip", "-"
 					if x.Kind != "" {
@@ -289,7 +289,7 @@ func expExportsCommand(e *env) *cli.Command {
 					if x.Pages > 0 {
 						pages = fmt.Sprint(x.Pages)
 					}
-					recRow(w, recLocalTime(x.At), x.ID, names[x.Claim], x.Request, kind, pages, fmt.Sprint(expFileCount(x)),
+					w.Row(recLocalTime(x.At), x.ID, names[x.Claim], x.Request, kind, pages, fmt.Sprint(expFileCount(x)),
 						fmt.Sprint(len(x.Missing)), expShortHash(x.BundleSHA256), x.Output)
 				}
 				return w.Flush()

@@ -300,18 +300,18 @@ func (d *demo) print(e *env) {
 	}
 	q := expShellQuote
 	fmt.Fprintf(w, "Demo vault ready in %s (%.1f s). Everything in it is invented: no real person's data.\n\n", d.dir, d.elapsed.Seconds())
-	t := recTable(w)
-	recRow(t, "  vault", fmt.Sprintf("%s (%s, encrypted)", d.vaultPath, recFormatSize(size)))
-	recRow(t, "  passphrase", fmt.Sprintf("%q (also in %s)", demoPassphrase, d.passFile))
-	recRow(t, "  recovery code", d.recovery+" (a real vault's code belongs on paper, offline)")
-	recRow(t, "  claim", fmt.Sprintf("%s, %s %s: %d documents, %d calls, %d condition notes, status %s",
+	t := newTable(w)
+	t.Row("  vault", fmt.Sprintf("%s (%s, encrypted)", d.vaultPath, recFormatSize(size)))
+	t.Row("  passphrase", fmt.Sprintf("%q (also in %s)", demoPassphrase, d.passFile))
+	t.Row("  recovery code", d.recovery+" (a real vault's code belongs on paper, offline)")
+	t.Row("  claim", fmt.Sprintf("%s, %s %s: %d documents, %d calls, %d condition notes, status %s",
 		d.claim.Name, d.claim.Insurer, d.claim.ClaimNumber, d.docs, d.calls, d.notes, d.claim.Status))
-	recRow(t, "  request", fmt.Sprintf("%s received %s, due %s: %s", d.request.ID, d.request.Received, d.request.Due,
+	t.Row("  request", fmt.Sprintf("%s received %s, due %s: %s", d.request.ID, d.request.Received, d.request.Due,
 		export.RequestSelection(d.request).Describe()))
-	recRow(t, "  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
+	t.Row("  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
 		d.bundlePath, recPlural(len(d.result.Manifest.Files), "file", "files"), recFormatSize(d.result.Export.BundleSize)))
-	recRow(t, "  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))
-	recRow(t, "  packet", fmt.Sprintf("%s (one stamped PDF, %s, %s, the originals attached)",
+	t.Row("  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))
+	t.Row("  packet", fmt.Sprintf("%s (one stamped PDF, %s, %s, the originals attached)",
 		d.packetPath, recPlural(d.packet.Packet.Pages(), "page", "pages"), recFormatSize(d.packet.Exports[0].BundleSize)))
 	t.Flush()
 

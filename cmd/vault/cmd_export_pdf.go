@@ -113,14 +113,14 @@ func expWritePacket(ctx context.Context, c *cli.Context, e *env, v *vault.Vault,
 		fmt.Fprintf(e.stdout, "Exported a PDF packet of claim %s in %d parts%s: %s, %s\n", plan.Claim.Name, len(res.Paths), what,
 			recPlural(pk.Pages(), "page", "pages"), recPlural(exhibits, "exhibit", "exhibits"))
 	}
-	w := recTable(e.stdout)
+	w := newTable(e.stdout)
 	for i, p := range pk.Parts {
 		x := res.Exports[i]
 		ex := fmt.Sprintf("exhibits %d-%d", p.Exhibits[0], p.Exhibits[len(p.Exhibits)-1])
 		if len(p.Exhibits) == 1 {
 			ex = fmt.Sprintf("exhibit %d", p.Exhibits[0])
 		}
-		recRow(w, "  "+res.Paths[i], recPlural(p.Pages, "page", "pages"), ex, recFormatSize(x.BundleSize), "SHA-256 "+x.BundleSHA256)
+		w.Row("  "+res.Paths[i], recPlural(p.Pages, "page", "pages"), ex, recFormatSize(x.BundleSize), "SHA-256 "+x.BundleSHA256)
 	}
 	w.Flush()
 	for _, n := range pk.NotIncluded {

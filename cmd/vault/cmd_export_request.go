@@ -33,10 +33,12 @@ func expRequestAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
 			&cli.StringFlag{Name: "received", Usage: "the day the request arrived (default today)"},
 			&cli.StringFlag{Name: "due", Usage: "the day the answer is due"},
-			&cli.StringFlag{Name: "note", Usage: "what the letter asks, in its words"},
-		}, expSelectionFlags()...),
+		}, append(textFlag("note", "what the letter asks, in its words"), expSelectionFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if err := recNoArgs(c, "request add"); err != nil {
+				return err
+			}
+			if err := readTextFiles(c, e, "note"); err != nil {
 				return err
 			}
 			if strings.TrimSpace(c.String("claim")) == "" {
@@ -109,11 +111,11 @@ func expRequestListCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No requests: record one with 'vault request add --claim NAME --due DATE --kind K ...'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
+				w := newTable(e.stdout)
+				w.Row("RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
 				for _, st := range list {
 					r := st.Request
-					recRow(w, string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
+					w.Row(string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
 						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()

@@ -257,12 +257,12 @@ func recClaimListCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No claims yet: create one with 'vault claim new NAME --insurer X'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
+				w := newTable(e.stdout)
+				w.Row("CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
 				for _, cl := range claims {
 					n := recCountItems(byClaim[cl.ID])
 					since := cl.StatusHistory[len(cl.StatusHistory)-1].Date
-					recRow(w, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
+					w.Row(string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
 						fmt.Sprint(n.Documents), fmt.Sprint(n.Calls), fmt.Sprint(n.Conditions), recAmountCell(cl.Billed), recAmountCell(cl.Paid))
 				}
 				return w.Flush()
@@ -310,10 +310,10 @@ func recClaimShowCommand(e *env) *cli.Command {
 
 // recPrintClaim prints a claim for people.
 func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
-	w := recTable(e.stdout)
+	w := newTable(e.stdout)
 	field := func(k, v string) {
 		if v != "" {
-			recRow(w, k+":", v)
+			w.Row(k+":", v)
 		}
 	}
 	field("Claim", cl.Name)
@@ -347,9 +347,9 @@ func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "\nStatus history:")
-	w = recTable(e.stdout)
+	w = newTable(e.stdout)
 	for _, s := range cl.StatusHistory {
-		recRow(w, "  "+string(s.Date), s.Status)
+		w.Row("  "+string(s.Date), s.Status)
 	}
 	return w.Flush()
 }

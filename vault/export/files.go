@@ -34,7 +34,7 @@ type OutputFile struct {
 func WriteFiles(ctx context.Context, v *vault.Vault, files []OutputFile, force bool) (stale []string, err error) {
 	dests := make([]string, len(files))
 	for i, f := range files {
-		if dests[i], err = checkDest(f.Path, force); err != nil {
+		if dests[i], err = checkDest(f.Path, v.Path(), force); err != nil {
 			return nil, err
 		}
 		for j := 0; j < i; j++ {
@@ -92,7 +92,7 @@ func WriteFiles(ctx context.Context, v *vault.Vault, files []OutputFile, force b
 		return fmt.Errorf("%w: nothing was written", cause)
 	}
 	for i, t := range temps {
-		pl, err := place(t, dests[i], force)
+		pl, err := place(t, dests[i], v.Path(), force)
 		if err != nil {
 			if errors.Is(err, ErrOutputExists) && i == 0 {
 				return nil, err // its message says nothing was written
