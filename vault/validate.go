@@ -363,6 +363,9 @@ func validateClaim(c *Claim) error {
 	if c.FilingLimitDays != nil && (*c.FilingLimitDays < 1 || *c.FilingLimitDays > 3650) {
 		return fieldError("filing_limit_days", fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays))
 	}
+	if err := checkDate("date of birth", c.PatientDOB, false); err != nil {
+		return fieldError("patient_dob", err)
+	}
 	if err := checkDate("appeal-by date", c.AppealBy, false); err != nil {
 		return fieldError("appeal_by", err)
 	}

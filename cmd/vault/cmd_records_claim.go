@@ -18,6 +18,7 @@ func recClaimFieldFlags() []cli.Flag {
 		&cli.StringFlag{Name: "insurer", Usage: "the insurer (or FSA/HSA administrator)"},
 		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans(), ", ")},
 		&cli.StringFlag{Name: "patient", Usage: "the patient's name"},
+		&cli.StringFlag{Name: "patient-dob", Usage: "the patient's date of birth (YYYY-MM-DD), printed on the PDF packet's cover"},
 		&cli.StringFlag{Name: "member-id", Usage: "the member ID on the insurance card"},
 		&cli.StringFlag{Name: "group", Usage: "the group number"},
 		&cli.StringFlag{Name: "provider", Usage: "the rendering provider (therapist)"},
@@ -58,9 +59,16 @@ func recClaimNewCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			dob, err := recOptionalDate(c, e, "patient-dob")
+			if err != nil {
+				return err
+			}
 			cl := vault.Claim{Name: name, Insurer: c.String("insurer"), Plan: c.String("plan"), Patient: c.String("patient"),
 				MemberID: c.String("member-id"), Group: c.String("group"), Provider: c.String("provider"), NPI: c.String("npi"),
 				License: c.String("license"), Referrer: c.String("referrer"), Diagnoses: c.StringSlice("diagnosis")}
+			if dob != nil {
+				cl.PatientDOB = *dob
+			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
 				added, err := v.NewClaim(cl)
 				if err != nil {
@@ -76,7 +84,7 @@ func recClaimNewCommand(e *env) *cli.Command {
 // recClaimCodeFlags are the flags of a claim's choices and codes, by the
 // JSON field they set: the vault's message about such a value names the
 // value, so the error names the flag first ("--plan: unknown plan ...").
-var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status"}
+var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status", "patient_dob": "patient-dob"}
 
 // recClaimError turns a claim field the vault refused (a *vault.FieldError)
 // into a usage error, exit status 2: "--FLAG: message" for a choice or a
@@ -191,6 +199,9 @@ func recClaimUpdate(c *cli.Context, e *env) (vault.ClaimUpdate, error) {
 			return u, usagef("--%s: expected %s from %d to %d, got %s", n.flag, n.what, n.min, n.mx, vault.Quote(c.String(n.flag)))
 		}
 		*n.dst = &x
+	}
+	if u.PatientDOB, err = recOptionalDate(c, e, "patient-dob"); err != nil {
+		return u, err
 	}
 	if u.AppealBy, err = recOptionalDate(c, e, "appeal-by"); err != nil {
 		return u, err
@@ -311,6 +322,7 @@ func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
 	field("Insurer", cl.Insurer)
 	field("Plan", cl.Plan)
 	field("Patient", cl.Patient)
+	field("Date of birth", string(cl.PatientDOB))
 	field("Member ID", cl.MemberID)
 	field("Group", cl.Group)
 	field("Claim number", cl.ClaimNumber)

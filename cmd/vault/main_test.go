@@ -53,7 +53,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"filemode": cmdFileMode,
+			"filemode":  cmdFileMode,
+			"mkdoc":     cmdMkdoc,
+			"tamperpdf": cmdTamperPDF,
 		},
 	})
 }

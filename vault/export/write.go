@@ -94,7 +94,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	preview := *m
 	preview.Files = c.files
 	html, err := bundle.RenderIndex(&bundle.Index{Manifest: &preview, Calls: c.calls, Conditions: c.conditions,
-		PainChange: c.painChange, Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
+		PainChange: c.painChange, ReceiptsTotal: receiptsTotal(p), Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +183,7 @@ func newContents(p *Plan) *contents {
 		switch r := r.(type) {
 		case *vault.Document:
 			c.docs = append(c.docs, r)
-			c.files = append(c.files, bundle.File{
-				Path:   bundle.DocumentName(len(c.docs), r.Kind, string(r.Date), r.Title, r.FileName, r.MediaType),
-				SHA256: r.SHA256, Size: r.Size, MediaType: r.MediaType, Kind: r.Kind, Date: string(r.Date), ID: r.ID, Title: r.Title,
-			})
+			c.files = append(c.files, DocumentFile(len(c.docs), r))
 		case *vault.Call:
 			c.calls = append(c.calls, callInfo(r))
 		case *vault.Condition:
