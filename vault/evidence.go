@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"vault/vault/internal/filetype"
 )
 
 // NewDocument is a document about to be added: its metadata and where its
@@ -120,8 +125,11 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 		}
 		mt := detectType(blob.Head, d.FileName)
 		d.MediaType = mt.String()
-		if what := refusedType(mt); what != "" && !o.AnyType {
+		if what, err := v.refusedContent(mt, d); err != nil || what != "" && !o.AnyType {
 			discard()
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w: nothing was added", name, err)
+			}
 			return nil, nil, refusef("%s is %s (%s), which insurers do not accept: nothing was added (give --any-type to store it anyway)", name, what, shortType(d.MediaType))
 		}
 		if !o.AllowDuplicate {
@@ -273,6 +281,32 @@ func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 		}
 	}
 	return m, nil
+}
+
+// refusedContent says what a document just stored is when the vault refuses
+// it (see filetype): a program, a script, an archive... by its detected type
+// or its name, or "markup that can run code" for HTML and SVG holding a
+// script, an event handler or the like, which needs the whole file: it is
+// read back from the vault (markup larger than filetype.MaxMarkup is refused
+// unchecked).
+func (v *Vault) refusedContent(mt *mimetype.MIME, d *Document) (string, error) {
+	if what := filetype.Refused(mt, d.FileName); what != "" {
+		return what, nil
+	}
+	if !filetype.IsMarkup(d.MediaType, d.FileName) {
+		return "", nil
+	}
+	if d.Size > filetype.MaxMarkup {
+		return "markup (HTML or SVG) too large to check for scripts", nil
+	}
+	var buf bytes.Buffer
+	if err := v.ReadDocument(d, &buf); err != nil {
+		return "", fmt.Errorf("read it back to check it: %w", err)
+	}
+	if filetype.ActiveContent(buf.Bytes()) {
+		return "markup with a script or an event handler", nil
+	}
+	return "", nil
 }
 
 // TitleFromText returns a title for typed text: its first non-empty line,

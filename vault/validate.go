@@ -314,6 +314,9 @@ func checkDate(field string, d Date, required bool) error {
 	if d.Time().IsZero() || len(d) != len(DateLayout) {
 		return fmt.Errorf("bad %s %s: expected YYYY-MM-DD", field, Quote(string(d)))
 	}
+	if !d.Valid() {
+		return fmt.Errorf("%s %s is out of range: give a year from %d to %d", field, Quote(string(d)), MinYear, MaxYear)
+	}
 	return nil
 }
 
@@ -392,6 +395,9 @@ func validateClaim(c *Claim) error {
 	}
 	if c.FilingLimitDays != nil && (*c.FilingLimitDays < 1 || *c.FilingLimitDays > 3650) {
 		return fieldError("filing_limit_days", fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays))
+	}
+	if err := checkDate("date of birth", c.PatientDOB, false); err != nil {
+		return fieldError("patient_dob", err)
 	}
 	if err := checkDate("appeal-by date", c.AppealBy, false); err != nil {
 		return fieldError("appeal_by", err)
@@ -481,6 +487,9 @@ func validateCall(c *Call) error {
 	if c.At.IsZero() {
 		return errors.New("the call has no time")
 	}
+	if y := c.At.Year(); y < MinYear || y > MaxYear {
+		return fmt.Errorf("the call's time %s is out of range: give a year from %d to %d", c.At.Format("2006-01-02 15:04"), MinYear, MaxYear)
+	}
 	if c.Party != "" {
 		if _, err := ParseParty(c.Party); err != nil {
 			return err
@@ -524,53 +533,6 @@ func validateCondition(c *Condition) error {
 		}
 	}
 	return checkTexts(noteText("text", "text", c.Text))
-}
-
-// refusedTypes are media types insurers do not accept, with what they are.
-var refusedTypes = map[string]string{
-	"application/vnd.microsoft.portable-executable": "a program",
-	"application/x-elf":                             "a program",
-	"application/x-executable":                      "a program",
-	"application/x-object":                          "a program",
-	"application/x-sharedlib":                       "a program",
-	"application/x-mach-binary":                     "a program",
-	"application/wasm":                              "a program",
-	"application/x-java-applet":                     "a program",
-	"application/x-bytecode.python":                 "a program",
-	"application/x-ms-installer":                    "an installer",
-	"application/x-installshield":                   "an installer",
-	"application/vnd.android.package-archive":       "an installer",
-	"application/x-chrome-extension":                "an installer",
-	"application/x-ms-shortcut":                     "a shortcut",
-	"text/x-shellscript":                            "a script",
-	"application/zip":                               "an archive",
-	"application/java-archive":                      "an archive",
-	"application/x-7z-compressed":                   "an archive",
-	"application/x-tar":                             "an archive",
-	"application/x-xar":                             "an archive",
-	"application/x-bzip2":                           "an archive",
-	"application/gzip":                              "an archive",
-	"application/vnd.rar":                           "an archive",
-	"application/zstd":                              "an archive",
-	"application/x-xz":                              "an archive",
-	"application/lzip":                              "an archive",
-	"application/x-cpio":                            "an archive",
-	"application/x-archive":                         "an archive",
-	"application/vnd.ms-cab-compressed":             "an archive",
-	"application/vnd.debian.binary-package":         "an archive",
-	"application/x-rpm":                             "an archive",
-	"application/zlib":                              "an archive",
-}
-
-// refusedType says what a detected type is ("an archive") when insurers do
-// not accept it, or "" when they may.
-func refusedType(mt *mimetype.MIME) string {
-	for t, what := range refusedTypes {
-		if mt.Is(t) {
-			return what
-		}
-	}
-	return ""
 }
 
 // officeTypes are zip-based formats whose marker may lie beyond the first

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"vault/vault/internal/filetype"
 )
 
 func TestParseICD10(t *testing.T) {
@@ -264,9 +265,14 @@ func TestFileTypes(t *testing.T) {
 		{"a.pdf", zip, "an archive", true},
 		{"prog", elf, "a program", false},
 		{"x.tar.gz", gz, "an archive", false},
+		// By extension, whatever the bytes look like.
+		{"setup.exe", []byte{0x13, 0x37, 0x00, 0xfe, 0x99}, "a program", false},
+		{"run.py", text, "a script", false},
+		{"install.iso", []byte{0, 0, 0, 0}, "a disk image", false},
+		{"help.chm", []byte("ITSF\x03\x00\x00\x00"), "compiled help (it can run code)", false},
 	} {
 		mt := detectType(tc.head, tc.name)
-		if got := refusedType(mt); got != tc.refused {
+		if got := filetype.Refused(mt, tc.name); got != tc.refused {
 			t.Errorf("%s: refusedType = %q, want %q (%s)", tc.name, got, tc.refused, mt)
 		}
 		if w := extensionWarning(tc.name, mt); (w != "") != tc.warn {
@@ -274,7 +280,7 @@ func TestFileTypes(t *testing.T) {
 		}
 	}
 	// A zip named .docx is taken for a Word document and accepted.
-	if mt := detectType(zip, "letter.docx"); refusedType(mt) != "" || !mt.Is("application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
+	if mt := detectType(zip, "letter.docx"); filetype.Refused(mt, "letter.docx") != "" || !mt.Is("application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
 		t.Errorf("zip named .docx: %s", mt)
 	}
 	if !IsText("text/plain; charset=utf-8") || IsText("application/pdf") {

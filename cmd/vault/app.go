@@ -27,6 +27,7 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "vault", Usage: "the vault file (default $XDG_DATA_HOME/vault/vault.db)", EnvVars: []string{"VAULT_PATH"}},
 		&cli.StringFlag{Name: "passphrase-file", Usage: "read the passphrase from the first line of this file", EnvVars: []string{"VAULT_PASSPHRASE_FILE"}},
+		&cli.BoolFlag{Name: "allow-costly-kdf", Usage: "open a vault whose key derivation costs more than vault init writes or than the memory free"},
 	}
 }
 
@@ -40,7 +41,6 @@ func newApp(e *env) *cli.App {
 		ErrWriter:       e.stderr,
 		Reader:          e.stdin,
 		HideHelpCommand: true,
-		Suggest:         true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
@@ -113,8 +113,13 @@ func describe(err error) string {
 		return "the vault is in use by another vault process"
 	case errors.Is(err, vault.ErrWrongSecret):
 		return "wrong passphrase or recovery code"
-	case errors.Is(err, syscall.ENOSPC):
-		return "the disk is full: nothing was changed; free some space and try again"
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		// "Nothing was changed" only where the step that failed says so;
+		// otherwise the error's own words say what was done.
+		if errors.Is(err, vault.ErrNothingChanged) {
+			return "the disk is full: nothing was changed; free some space and try again"
+		}
+		return "the disk is full: " + err.Error() + "; free some space and try again"
 	}
 	return err.Error()
 }
@@ -163,7 +168,7 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 		if err != nil {
 			return nil, err
 		}
-		v, err = vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
+		v, err = vault.Open(path, vault.Secret{Passphrase: pass}, openOptions(c, e, readOnly))
 		clear(pass)
 		if err == nil {
 			break
@@ -175,6 +180,11 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 	}
 	maintWarnRollback(e, v)
 	return v, nil
+}
+
+// openOptions are the vault.Options every command opens the vault with.
+func openOptions(c *cli.Context, e *env, readOnly bool) vault.Options {
+	return vault.Options{ReadOnly: readOnly, Now: e.now, AllowCostlyKDF: c.Bool("allow-costly-kdf")}
 }
 
 // checkVaultFile gives a clear error before asking for a passphrase.
@@ -194,11 +204,16 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	case errors.Is(err, crypto.ErrKDFParams):
 		return fmt.Errorf("%s: %w", path, err)
+	case errors.Is(err, vault.ErrCostlyKDF):
+		return fmt.Errorf("%s: %w; nothing was derived or changed: to open it anyway, give --allow-costly-kdf", path, err)
 	}
 	return err
 }
 
 // unknownCommandError names a command that does not exist and the nearest ones.
+// vault.Nearest is the CLI's one suggestion mechanism, for command names as
+// for claim names, kinds and plans (urfave's own Suggest stays off: every
+// command reports its usage errors itself, so urfave never prints one).
 func unknownCommandError(app *cli.App, name string) error {
 	var names []string
 	for _, c := range app.Commands {

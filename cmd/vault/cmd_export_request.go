@@ -32,10 +32,12 @@ func expRequestAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
 			&cli.StringFlag{Name: "received", Usage: "the day the request arrived (default today)"},
 			&cli.StringFlag{Name: "due", Usage: "the day the answer is due"},
-			&cli.StringFlag{Name: "note", Usage: "what the letter asks, in its words"},
-		}, expSelectionFlags()...),
+		}, append(textFlag("note", "what the letter asks, in its words"), expSelectionFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if err := recNoArgs(c, "request add"); err != nil {
+				return err
+			}
+			if err := readTextFiles(c, e, "note"); err != nil {
 				return err
 			}
 			if !recClaimGiven(c, e) {
@@ -108,11 +110,11 @@ func expRequestListCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No requests: record one with 'vault request add --claim NAME --due DATE --kind K ...'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "ID", "RECEIVED", "DUE", "CLAIM", "STATUS", "ASKS FOR")
+				w := newTable(e.stdout)
+				w.Row("ID", "RECEIVED", "DUE", "CLAIM", "STATUS", "ASKS FOR")
 				for _, st := range list {
 					r := st.Request
-					recRow(w, r.ID, string(r.Received), string(r.Due), names[r.Claim], expRequestStatus(st.State, today),
+					w.Row(r.ID, string(r.Received), string(r.Due), names[r.Claim], expRequestStatus(st.State, today),
 						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()

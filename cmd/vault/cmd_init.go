@@ -126,7 +126,7 @@ func passwdCommand(e *env) *cli.Command {
 			}
 			defer clear(secret.Passphrase)
 			defer clear(secret.RecoveryCode)
-			v, err := vault.Open(path, secret, vault.Options{Now: e.now})
+			v, err := vault.Open(path, secret, openOptions(c, e, false))
 			if err != nil {
 				return openError(path, err)
 			}

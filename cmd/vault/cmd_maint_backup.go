@@ -39,7 +39,7 @@ func maintBackupCommand(e *env) *cli.Command {
 				return err
 			}
 			defer clear(pass)
-			opts := vault.Options{ReadOnly: true, Now: e.now}
+			opts := openOptions(c, e, true)
 			v, err := vault.Open(path, vault.Secret{Passphrase: pass}, opts)
 			if err != nil {
 				return openError(path, err)

@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -147,20 +145,6 @@ func recClaimFilter(c *cli.Context, e *env, v *vault.Vault) (string, error) {
 // recWarn prints a warning on stderr.
 func recWarn(e *env, format string, args ...any) {
 	fmt.Fprintf(e.stderr, "vault: warning: "+format+"\n", args...)
-}
-
-// recTable writes aligned columns; call flush when done.
-func recTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
-
-// recRow writes one tab-separated row.
-func recRow(w io.Writer, cols ...string) {
-	for i, c := range cols {
-		if i > 0 {
-			io.WriteString(w, "\t")
-		}
-		io.WriteString(w, recCleanCell(c))
-	}
-	io.WriteString(w, "\n")
 }
 
 // recCleanCell keeps a table cell on one line, without tabs or control

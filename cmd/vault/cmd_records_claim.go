@@ -18,6 +18,7 @@ func recClaimFieldFlags() []cli.Flag {
 		&cli.StringFlag{Name: "insurer", Usage: "the insurer (or FSA/HSA administrator)"},
 		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans(), ", ")},
 		&cli.StringFlag{Name: "patient", Usage: "the patient's name"},
+		&cli.StringFlag{Name: "patient-dob", Usage: "the patient's date of birth (YYYY-MM-DD), printed on the PDF packet's cover"},
 		&cli.StringFlag{Name: "member-id", Usage: "the member ID on the insurance card"},
 		&cli.StringFlag{Name: "group", Usage: "the group number"},
 		&cli.StringFlag{Name: "provider", Usage: "the rendering provider (therapist)"},
@@ -64,11 +65,18 @@ func recClaimNewCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			dob, err := recOptionalDate(c, e, "patient-dob")
+			if err != nil {
+				return err
+			}
 			cl := vault.Claim{Name: name, Insurer: c.String("insurer"), Plan: c.String("plan"), Patient: c.String("patient"),
 				MemberID: c.String("member-id"), Group: c.String("group"), Provider: c.String("provider"), NPI: c.String("npi"),
 				License: c.String("license"), Referrer: c.String("referrer"), Diagnoses: c.StringSlice("diagnosis")}
 			if began != "" {
 				cl.StatusHistory = []vault.StatusChange{{Status: vault.StatusDraft, Date: began}}
+			}
+			if dob != nil {
+				cl.PatientDOB = *dob
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
 				added, err := v.NewClaim(cl)
@@ -85,7 +93,7 @@ func recClaimNewCommand(e *env) *cli.Command {
 // recClaimCodeFlags are the flags of a claim's choices and codes, by the
 // JSON field they set: the vault's message about such a value names the
 // value, so the error names the flag first ("--plan: unknown plan ...").
-var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status"}
+var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status", "patient_dob": "patient-dob"}
 
 // recClaimError turns a claim field the vault refused (a *vault.FieldError)
 // into a usage error, exit status 2: "--FLAG: message" for a choice or a
@@ -201,6 +209,9 @@ func recClaimUpdate(c *cli.Context, e *env) (vault.ClaimUpdate, error) {
 		}
 		*n.dst = &x
 	}
+	if u.PatientDOB, err = recOptionalDate(c, e, "patient-dob"); err != nil {
+		return u, err
+	}
 	if u.AppealBy, err = recOptionalDate(c, e, "appeal-by"); err != nil {
 		return u, err
 	}
@@ -255,12 +266,12 @@ func recClaimListCommand(e *env) *cli.Command {
 					fmt.Fprintln(e.stdout, "No claims yet: create one with 'vault claim new NAME --insurer X'.")
 					return nil
 				}
-				w := recTable(e.stdout)
-				recRow(w, "ID", "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
+				w := newTable(e.stdout)
+				w.Row("ID", "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
 				for _, cl := range claims {
 					n := recCountItems(byClaim[cl.ID])
 					since := cl.StatusHistory[len(cl.StatusHistory)-1].Date
-					recRow(w, cl.ID, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
+					w.Row(cl.ID, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
 						fmt.Sprint(n.Documents), fmt.Sprint(n.Calls), fmt.Sprint(n.Conditions), recAmountCell(cl.Billed), recAmountCell(cl.Paid))
 				}
 				return w.Flush()
@@ -324,10 +335,10 @@ func recClaimShowCommand(e *env) *cli.Command {
 
 // recPrintClaim prints a claim for people.
 func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
-	w := recTable(e.stdout)
+	w := newTable(e.stdout)
 	field := func(k, v string) {
 		if v != "" {
-			recRow(w, k+":", v)
+			w.Row(k+":", v)
 		}
 	}
 	field("Claim", cl.Name)
@@ -336,6 +347,7 @@ func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
 	field("Insurer", cl.Insurer)
 	field("Plan", cl.Plan)
 	field("Patient", cl.Patient)
+	field("Date of birth", string(cl.PatientDOB))
 	field("Member ID", cl.MemberID)
 	field("Group", cl.Group)
 	field("Claim number", cl.ClaimNumber)
@@ -360,9 +372,9 @@ func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "\nStatus history:")
-	w = recTable(e.stdout)
+	w = newTable(e.stdout)
 	for _, s := range cl.StatusHistory {
-		recRow(w, "  "+string(s.Date), s.Status)
+		w.Row("  "+string(s.Date), s.Status)
 	}
 	return w.Flush()
 }

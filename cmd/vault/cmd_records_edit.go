@@ -42,9 +42,12 @@ func recEditCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := readTextFiles(c, e, "summary", "promised", "text"); err != nil {
+				return err
+			}
 			var set []string
 			for _, f := range flags {
-				if c.IsSet(f.Names()[0]) && f.Names()[0] != "allow-duplicate" {
+				if name := f.Names()[0]; c.IsSet(name) && !isTextFileFlag(c, name) && name != "allow-duplicate" {
 					set = append(set, f.Names()[0])
 				}
 			}

@@ -268,10 +268,10 @@ func recShowCommand(e *env) *cli.Command {
 
 // recPrintItem prints one item for people, one field a line.
 func recPrintItem(e *env, r vault.Record, names map[string]string) error {
-	w := recTable(e.stdout)
+	w := newTable(e.stdout)
 	field := func(k, v string) {
 		if v != "" {
-			recRow(w, k+":", v)
+			w.Row(k+":", v)
 		}
 	}
 	field("ID", r.RecordID())
