@@ -7,7 +7,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"vault/crypto"
 	"vault/store"
@@ -184,12 +187,32 @@ func findIn(s, needle string) (string, bool) {
 	low := strings.ToLower(s)
 	i := strings.Index(low, needle)
 	if i < 0 {
-		return "", false
+		// Accents folded on both sides: "reception" finds "Réception".
+		folded := foldAccents(low)
+		if i = strings.Index(folded, foldAccents(needle)); i < 0 {
+			return "", false
+		}
+		return snippet(folded, i, len(foldAccents(needle))), true
 	}
 	if len(low) == len(s) {
 		return snippet(s, i, len(needle)), true
 	}
 	return snippet(low, i, len(needle)), true
+}
+
+// foldAccents drops the combining marks of s (é -> e, ñ -> n), so that a
+// search typed without accents finds text written with them.
+func foldAccents(s string) string {
+	if PlainText(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // snippetContext is how many characters a snippet shows on each side.

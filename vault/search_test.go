@@ -70,6 +70,7 @@ func TestSearch(t *testing.T) {
 		{"natarajan", Filter{}, []hit{{cond.ID, "referrer"}, {rcs[0].ID, "referrer"}}},
 		{"decision pending", Filter{}, []hit{{call.ID, "promised,summary"}}},
 		{"decision nowhere", Filter{}, nil},
+		{"faxed reception", Filter{}, []hit{{docs[2].ID, "title"}}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			hits, err := v.Search(tc.text, tc.f)
