@@ -1,10 +1,10 @@
 package webui
 
 import (
-	"mime"
-	"path/filepath"
 	"fmt"
+	"mime"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"vault/vault"
