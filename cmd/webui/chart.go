@@ -25,8 +25,9 @@ type chartDot struct {
 }
 
 type chartTick struct {
-	X, Y  int
-	Label string
+	X, Y   int
+	Label  string
+	Anchor string // text-anchor: start, middle or end
 }
 
 // painChart draws the pain scores of condition notes in date order; nil
@@ -53,7 +54,7 @@ func painChart(conds []*vault.Condition) *chart {
 	}
 	y := func(p int) int { return top + (10-p)*(h-top-bottom)/10 }
 	for p := 0; p <= 10; p += 2 {
-		c.YTicks = append(c.YTicks, chartTick{X: left - 8, Y: y(p), Label: fmt.Sprint(p)})
+		c.YTicks = append(c.YTicks, chartTick{X: left - 8, Y: y(p), Label: fmt.Sprint(p), Anchor: "end"})
 	}
 	var pts, words []string
 	for _, s := range scored {
@@ -63,9 +64,12 @@ func painChart(conds []*vault.Condition) *chart {
 		c.Dots = append(c.Dots, chartDot{X: px, Y: py, Label: label})
 		words = append(words, label)
 	}
-	c.XLabels = append(c.XLabels, chartTick{X: x(scored[0].Date), Y: h - bottom + 20, Label: string(scored[0].Date)})
-	if len(scored) > 1 && span > 0 {
-		c.XLabels = append(c.XLabels, chartTick{X: x(scored[len(scored)-1].Date), Y: h - bottom + 20, Label: string(scored[len(scored)-1].Date)})
+	if span == 0 {
+		c.XLabels = append(c.XLabels, chartTick{X: x(scored[0].Date), Y: h - bottom + 20, Label: string(scored[0].Date), Anchor: "middle"})
+	} else {
+		c.XLabels = append(c.XLabels,
+			chartTick{X: x(scored[0].Date), Y: h - bottom + 20, Label: string(scored[0].Date), Anchor: "start"},
+			chartTick{X: x(scored[len(scored)-1].Date), Y: h - bottom + 20, Label: string(scored[len(scored)-1].Date), Anchor: "end"})
 	}
 	c.Points = strings.Join(pts, " ")
 	c.Description = "Pain over time: " + strings.Join(words, "; ")

@@ -82,6 +82,9 @@ func (s *Server) claimPage(q *request) error {
 	vault.SortItems(items)
 	byItem := map[string][]check.Finding{}
 	for _, f := range sum.Findings {
+		if f.Severity == check.Info {
+			continue // shown once, at the top: an info asks nothing of an item
+		}
 		for _, id := range f.IDs {
 			byItem[id] = append(byItem[id], f)
 		}
@@ -100,12 +103,18 @@ func (s *Server) claimPage(q *request) error {
 	return nil
 }
 
-// itemIDs is the set of a claim's item IDs, so that a finding links only
-// to items that are on the page.
-func itemIDs(items []vault.Record) map[string]bool {
-	m := make(map[string]bool, len(items))
+// itemLink is what a finding's link to an item says.
+type itemLink struct {
+	ID, Kind string
+	Date     vault.Date
+}
+
+// itemIDs maps a claim's item IDs to their links, so that a finding links
+// only to items that are on the page, each by its date and kind.
+func itemIDs(items []vault.Record) map[string]*itemLink {
+	m := make(map[string]*itemLink, len(items))
 	for _, it := range items {
-		m[it.RecordID()] = true
+		m[it.RecordID()] = &itemLink{ID: it.RecordID(), Kind: vault.ItemKind(it), Date: vault.ItemDate(it)}
 	}
 	return m
 }

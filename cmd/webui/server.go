@@ -155,11 +155,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if r.Method == http.MethodPost && r.Header.Get("Origin") != s.origin {
+	if r.Method == http.MethodPost && !s.sameOrigin(r) {
 		http.Error(w, "refused: the request does not come from this page (Origin "+s.origin+" expected)", http.StatusForbidden)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// sameOrigin reports whether a POST comes from the served origin: its
+// Origin is that origin, or it is "null" and the browser says the request
+// is same-origin (Sec-Fetch-Site, a header no page can set). The second
+// case is how Chromium sends a form POST from a page under
+// Referrer-Policy: no-referrer: it serializes the Origin as "null". A
+// cross-site page, a sandboxed frame or a file:// page sends
+// Sec-Fetch-Site cross-site or none, and is refused.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Origin") {
+	case s.origin:
+		return true
+	case "null":
+		return r.Header.Get("Sec-Fetch-Site") == "same-origin"
+	}
+	return false
 }
 
 // login exchanges the one-time token for the session cookie.
