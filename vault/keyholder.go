@@ -51,35 +51,20 @@ func (k *KeyHolder) Open(path string, o Options) (*Vault, error) {
 	master := bytes.Clone(k.master)
 	id := k.vaultID
 	k.mu.Unlock()
-	so := o.Store
-	so.ReadOnly = o.ReadOnly
-	if o.Timeout > 0 {
-		so.Timeout = o.Timeout
-	}
-	db, err := store.Open(path, so)
-	if err != nil {
-		clear(master)
-		return nil, err
-	}
-	h, sealedState, err := readHeader(db)
-	if err == nil && !bytes.Equal(h.VaultID, id) {
-		err = fmt.Errorf("%s is no longer the vault that was unlocked (another vault file is in its place): lock and unlock again", path)
-	}
-	if err != nil {
-		clear(master)
-		db.Close()
-		return nil, err
-	}
-	v, err := unlockWithMaster(db, h, sealedState, master, o)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if !o.ReadOnly {
-		if _, err := db.ReclaimOrphans(); err != nil {
-			v.Close()
+	v, err := openWith(path, o, func(db *store.DB) (*Vault, error) {
+		h, sealedState, err := readHeader(db)
+		if err == nil && !bytes.Equal(h.VaultID, id) {
+			err = fmt.Errorf("%s is no longer the vault that was unlocked (another vault file is in its place): lock and unlock again", path)
+		}
+		if err != nil {
+			clear(master)
 			return nil, err
 		}
+		return unlockWithMaster(db, h, sealedState, master, o) // wipes master on error
+	})
+	if err != nil {
+		clear(master) // when the file did not open; a second clear is harmless
+		return nil, err
 	}
 	return v, nil
 }

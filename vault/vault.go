@@ -147,6 +147,13 @@ func setSlot(h *store.Header, kind uint8, secret []byte, kdf crypto.KDFParams, m
 // leaves the file untouched. Opened for writing, it reclaims the chunks of
 // documents whose adding was interrupted.
 func Open(path string, secret Secret, o Options) (*Vault, error) {
+	return openWith(path, o, func(db *store.DB) (*Vault, error) { return unlock(db, secret, o) })
+}
+
+// openWith opens the file, unlocks it with unlockDB and, opened for
+// writing, reclaims the chunks of interrupted adds: Open and KeyHolder.Open
+// differ only in how they unlock.
+func openWith(path string, o Options, unlockDB func(*store.DB) (*Vault, error)) (*Vault, error) {
 	so := o.Store
 	so.ReadOnly = o.ReadOnly
 	if o.Timeout > 0 {
@@ -156,7 +163,7 @@ func Open(path string, secret Secret, o Options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := unlock(db, secret, o)
+	v, err := unlockDB(db)
 	if err != nil {
 		db.Close()
 		return nil, err

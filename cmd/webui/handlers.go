@@ -113,11 +113,21 @@ func (s *Server) unlockWith(sess *session, secret vault.Secret) (*vault.KeyHolde
 	return keys, nil
 }
 
-// unlock takes the passphrase from the unlock form.
-func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+// formSession returns the session of a POST whose form passed the cap and
+// the CSRF check, or nil when the request was refused.
+func (s *Server) formSession(w http.ResponseWriter, r *http.Request) *session {
 	w.Header().Set("Cache-Control", "no-store")
 	sess := s.currentSession(w, r)
 	if sess == nil || !parseForm(w, r, sess) {
+		return nil
+	}
+	return sess
+}
+
+// unlock takes the passphrase from the unlock form.
+func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
+	sess := s.formSession(w, r)
+	if sess == nil {
 		return
 	}
 	pass := []byte(r.PostFormValue("passphrase"))
@@ -136,9 +146,8 @@ func (s *Server) unlock(w http.ResponseWriter, r *http.Request) {
 // recover sets a new passphrase with the recovery code, as
 // `vault passwd --recovery-code-file` does, and unlocks with it.
 func (s *Server) recover(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	sess := s.currentSession(w, r)
-	if sess == nil || !parseForm(w, r, sess) {
+	sess := s.formSession(w, r)
+	if sess == nil {
 		return
 	}
 	code := []byte(r.PostFormValue("code"))
@@ -185,9 +194,8 @@ func (s *Server) recover(w http.ResponseWriter, r *http.Request) {
 
 // lock drops the keys and ends the session; `vault ui` then stops.
 func (s *Server) lock(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	sess := s.currentSession(w, r)
-	if sess == nil || !parseForm(w, r, sess) {
+	sess := s.formSession(w, r)
+	if sess == nil {
 		return
 	}
 	s.mu.Lock()
