@@ -197,10 +197,21 @@ func TestBrowserFlows(t *testing.T) {
 	}
 	v.Close()
 
+	// Log a call and an after note in the page, by keyboard.
+	b.do("call form", chromedp.Navigate(b.base+"/claims/"+cl.ID+"/call"), chromedp.WaitVisible(chromedp.ID("rep")))
+	b.check("log-call")
+	b.do("log call", chromedp.Focus(chromedp.ID("rep")), chromedp.KeyEvent("Sam"), chromedp.Focus(chromedp.ID("ref")), chromedp.KeyEvent("REF-991"),
+		chromedp.Focus(chromedp.ID("summary")), chromedp.KeyEvent("Claim received; LMN on file"),
+		chromedp.Click(chromedp.CSS("form.form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+	b.do("condition form", chromedp.Navigate(b.base+"/claims/"+cl.ID+"/condition"), chromedp.WaitVisible(chromedp.ID("phase")))
+	b.check("log-condition")
+	b.do("log condition", chromedp.SetValue(chromedp.ID("phase"), "progress"), chromedp.Click(chromedp.CSS(`input[name=pain][value="4"]`)),
+		chromedp.Focus(chromedp.ID("mn0")), chromedp.KeyEvent("ODI"), chromedp.Focus(chromedp.ID("mv0")), chromedp.KeyEvent("30%"),
+		chromedp.Click(chromedp.CSS("form.form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	b.do("claim page", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	b.check("claim")
-	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('.timeline li').length`)); err != nil || n != 7 {
-		t.Errorf("the timeline has %d items (%v), want 7", n, err)
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('.timeline li').length`)); err != nil || n != 9 {
+		t.Errorf("the timeline has %d items (%v), want 9", n, err)
 	}
 	b.do("claims", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(chromedp.CSS("table.claims")))
 	b.check("claims")

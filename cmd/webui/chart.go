@@ -101,6 +101,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d bytes", n)
 	},
 	"neg": func(n int) int { return -n },
+	"add": func(a, b int) int { return a + b },
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0

@@ -23,6 +23,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /claims/new", s.page(true, s.newClaimPage))
 	m.HandleFunc("POST /claims/new", s.page(false, s.newClaimPost))
 	m.HandleFunc("GET /claims/{id}", s.page(true, s.claimPage))
+	m.HandleFunc("GET /claims/{id}/call", s.page(true, s.logCallPage))
+	m.HandleFunc("POST /claims/{id}/call", s.page(false, s.logCallPost))
+	m.HandleFunc("GET /claims/{id}/condition", s.page(true, s.logConditionPage))
+	m.HandleFunc("POST /claims/{id}/condition", s.page(false, s.logConditionPost))
 	m.HandleFunc("GET /items/{id}", s.page(true, s.itemPage))
 	m.HandleFunc("GET /items/{id}/file", s.page(true, s.itemFile))
 	s.mux = m

@@ -665,3 +665,75 @@ func TestDocumentsAreNeverServedAsHTML(t *testing.T) {
 		t.Errorf("the item page does not show the PDF:\n%s", body)
 	}
 }
+
+func TestLogCallAndConditionInThePage(t *testing.T) {
+	f := newFixture(t, false)
+	f.unlock()
+	id := f.claim("back")
+	for name, form := range map[string]url.Values{
+		"no rep":       {"summary": {"s"}},
+		"no summary":   {"rep": {"Dana"}},
+		"bad minutes":  {"rep": {"Dana"}, "summary": {"s"}, "minutes": {"lots"}},
+		"bad time":     {"rep": {"Dana"}, "summary": {"s"}, "at": {"yesterday"}},
+		"bad party":    {"rep": {"Dana"}, "summary": {"s"}, "party": {"cousin"}},
+		"bad followup": {"rep": {"Dana"}, "summary": {"s"}, "follow_up": {"2026-02-30"}},
+	} {
+		res := f.post("/claims/"+id+"/call", form)
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `role="alert"`) {
+			t.Errorf("call, %s: %d, want 422 with the message", name, res.StatusCode)
+		}
+	}
+	res := f.post("/claims/"+id+"/call", url.Values{"at": {"2026-04-29T10:00"}, "party": {"insurer"}, "rep": {"Dana"}, "summary": {"Asked what is missing"}, "minutes": {"12"}, "follow_up": {"2026-05-15"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("log call: %d", res.StatusCode)
+	}
+	// The domain's warning (no reference number) is shown on the next page.
+	if _, body := f.get("/claims/" + id); !strings.Contains(body, "The call is logged") || !strings.Contains(body, "reference") {
+		t.Error("no notice or warning after logging the call")
+	}
+	for name, form := range map[string]url.Values{
+		"bad pain":     {"phase": {"before"}, "pain": {"11"}},
+		"bad phase":    {"phase": {"during"}},
+		"half measure": {"phase": {"before"}, "measure_name": {"ODI", ""}, "measure_value": {"", ""}},
+		"bad date":     {"phase": {"before"}, "date": {"2026-13-01"}},
+	} {
+		res := f.post("/claims/"+id+"/condition", form)
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `role="alert"`) {
+			t.Errorf("condition, %s: %d, want 422 with the message", name, res.StatusCode)
+		}
+	}
+	for _, c := range []url.Values{
+		{"phase": {"before"}, "date": {"2026-03-01"}, "pain": {"8"}, "measure_name": {"ODI", "", "", ""}, "measure_value": {"42%", "", "", ""}},
+		{"phase": {"after"}, "date": {"2026-04-20"}, "pain": {"3"}},
+	} {
+		if res := f.post("/claims/"+id+"/condition", c); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("log condition: %d", res.StatusCode)
+		}
+	}
+	f.withVault(func(v *vault.Vault) {
+		items, _ := v.Items(id)
+		var calls, conds int
+		for _, it := range items {
+			switch it := it.(type) {
+			case *vault.Call:
+				calls++
+				if it.Duration != 12*time.Minute || it.FollowUp != "2026-05-15" || it.Rep != "Dana" {
+					t.Errorf("call stored as %+v", it)
+				}
+			case *vault.Condition:
+				conds++
+				if it.Phase == "before" && (len(it.Measures) != 1 || it.Measures[0].Value != "42%" || *it.Pain != 8) {
+					t.Errorf("condition stored as %+v", it)
+				}
+			}
+		}
+		if calls != 1 || conds != 2 {
+			t.Errorf("stored %d calls and %d conditions, want 1 and 2", calls, conds)
+		}
+	})
+	if _, body := f.get("/claims/" + id); !strings.Contains(body, "2026-03-01 (before): pain 8/10") {
+		t.Error("the chart does not show the note logged in the page")
+	}
+}
