@@ -38,22 +38,33 @@ func DefaultKDF() KDFParams { return KDFParams{MemoryKiB: 64 * 1024, Time: 3, La
 // machines): 8 MiB, 1 pass, 1 lane.
 func MinKDF() KDFParams { return KDFParams{MemoryKiB: 8 * 1024, Time: 1, Lanes: 1} }
 
-// MaxKDF returns the caps above which parameters read from a file are
-// refused before any memory is allocated.
-func MaxKDF() KDFParams { return KDFParams{MemoryKiB: 4 * 1024 * 1024, Time: 16, Lanes: 16} }
+// MaxKDF returns the most init writes and open accepts without being asked:
+// 1 GiB, 10 passes, 16 lanes, what a reasonable laptop derives in seconds.
+// A header above it was not written by init as it is today; open refuses it
+// before deriving unless the user asks for it explicitly.
+func MaxKDF() KDFParams { return KDFParams{MemoryKiB: 1024 * 1024, Time: 10, Lanes: 16} }
+
+// LimitKDF returns the format's hard limit (4 GiB, 16 passes, 16 lanes):
+// parameters above it are refused before any memory is allocated, whatever
+// the caller asks. Lanes cost neither memory nor total work, so their cap is
+// the same as MaxKDF's.
+func LimitKDF() KDFParams { return KDFParams{MemoryKiB: 4 * 1024 * 1024, Time: 16, Lanes: 16} }
 
 // ErrKDFParams reports Argon2id parameters outside the accepted range.
 var ErrKDFParams = errors.New("key derivation parameters out of range")
 
 // Check reports whether p lies within [MinKDF, MaxKDF].
-func (p KDFParams) Check() error {
+func (p KDFParams) Check() error { return p.CheckWithin(MaxKDF()) }
+
+// CheckWithin reports whether p lies within [MinKDF, max].
+func (p KDFParams) CheckWithin(max KDFParams) error {
 	switch {
-	case p.MemoryKiB < MinKDF().MemoryKiB || p.MemoryKiB > MaxKDF().MemoryKiB:
-		return fmt.Errorf("%w: memory %d KiB (allowed %d to %d)", ErrKDFParams, p.MemoryKiB, MinKDF().MemoryKiB, MaxKDF().MemoryKiB)
-	case p.Time < MinKDF().Time || p.Time > MaxKDF().Time:
-		return fmt.Errorf("%w: %d passes (allowed %d to %d)", ErrKDFParams, p.Time, MinKDF().Time, MaxKDF().Time)
-	case p.Lanes < MinKDF().Lanes || p.Lanes > MaxKDF().Lanes:
-		return fmt.Errorf("%w: %d lanes (allowed %d to %d)", ErrKDFParams, p.Lanes, MinKDF().Lanes, MaxKDF().Lanes)
+	case p.MemoryKiB < MinKDF().MemoryKiB || p.MemoryKiB > max.MemoryKiB:
+		return fmt.Errorf("%w: memory %d KiB (allowed %d to %d)", ErrKDFParams, p.MemoryKiB, MinKDF().MemoryKiB, max.MemoryKiB)
+	case p.Time < MinKDF().Time || p.Time > max.Time:
+		return fmt.Errorf("%w: %d passes (allowed %d to %d)", ErrKDFParams, p.Time, MinKDF().Time, max.Time)
+	case p.Lanes < MinKDF().Lanes || p.Lanes > max.Lanes:
+		return fmt.Errorf("%w: %d lanes (allowed %d to %d)", ErrKDFParams, p.Lanes, MinKDF().Lanes, max.Lanes)
 	}
 	// Argon2 needs at least 8 KiB of memory per lane.
 	if p.MemoryKiB < 8*uint32(p.Lanes) {
@@ -62,15 +73,32 @@ func (p KDFParams) Check() error {
 	return nil
 }
 
+// String names the parameters as a person reads them: "64 MiB, 3 passes, 4 lanes".
+func (p KDFParams) String() string {
+	mem := fmt.Sprintf("%d KiB", p.MemoryKiB)
+	if p.MemoryKiB%1024 == 0 {
+		mem = fmt.Sprintf("%d MiB", p.MemoryKiB/1024)
+	}
+	passes, lanes := "passes", "lanes"
+	if p.Time == 1 {
+		passes = "pass"
+	}
+	if p.Lanes == 1 {
+		lanes = "lane"
+	}
+	return fmt.Sprintf("%s, %d %s, %d %s", mem, p.Time, passes, p.Lanes, lanes)
+}
+
 // Weaker reports whether p is below the default in memory or passes.
 func (p KDFParams) Weaker() bool {
 	return p.MemoryKiB < DefaultKDF().MemoryKiB || p.Time < DefaultKDF().Time
 }
 
 // DeriveKey derives a key-encryption key from a secret (a passphrase or a
-// recovery code) with Argon2id. It refuses parameters outside the caps.
+// recovery code) with Argon2id. It refuses parameters above LimitKDF; the
+// caller decides whether those above MaxKDF are wanted.
 func DeriveKey(secret, salt []byte, p KDFParams) ([]byte, error) {
-	if err := p.Check(); err != nil {
+	if err := p.CheckWithin(LimitKDF()); err != nil {
 		return nil, err
 	}
 	if len(salt) != SaltSize {

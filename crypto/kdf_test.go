@@ -28,6 +28,11 @@ func TestKDFCheck(t *testing.T) {
 		{"zero lanes", KDFParams{MemoryKiB: 64 * 1024, Time: 3, Lanes: 0}, false},
 		{"zero value", KDFParams{}, false},
 		{"8 MiB, 1 pass, 16 lanes", KDFParams{MemoryKiB: 8 * 1024, Time: 1, Lanes: 16}, true},
+		// What init writes stops at 1 GiB and 10 passes (issue 12 item 5).
+		{"1 GiB, 10 passes", KDFParams{MemoryKiB: 1 << 20, Time: 10, Lanes: 4}, true},
+		{"memory over 1 GiB", KDFParams{MemoryKiB: 1<<20 + 1, Time: 3, Lanes: 4}, false},
+		{"passes over 10", KDFParams{MemoryKiB: 64 * 1024, Time: 11, Lanes: 4}, false},
+		{"4 GiB, 16 passes, 16 lanes", KDFParams{MemoryKiB: 4 << 20, Time: 16, Lanes: 16}, false},
 	} {
 		err := tc.p.Check()
 		if tc.ok && err != nil {

@@ -125,60 +125,101 @@ func ChunkCount(size int64) uint64 {
 	return uint64((size + ChunkSize - 1) / ChunkSize)
 }
 
-// StreamWriter seals a document chunk by chunk as it is written, handing each
-// sealed chunk to a sink. It holds at most one chunk of plaintext. Close seals
-// the last chunk; until then the document is incomplete.
+// ChunkSink stores the sealed chunks of a document, in order. Append is
+// given the chunk's index, the size of its sealed form and seal, which
+// appends the sealed chunk to dst and returns the result: a sink seals
+// straight into a buffer of its own (store.BlobWriter into the batch it
+// commits), and no sealed chunk is copied on its way to the disk.
+type ChunkSink interface {
+	Append(index uint64, size int, seal func(dst []byte) ([]byte, error)) error
+}
+
+// StreamWriter cuts a document into chunks and seals each one into a
+// ChunkSink, in the stream format of Stream: every chunk but the last holds
+// ChunkSize bytes, and a chunk is sealed only once it is known whether more
+// data follows it, since the last one is sealed as last. An empty document
+// is one empty last chunk. Close seals the last chunk; until then the
+// document is incomplete.
+//
+// The plaintext is not copied: Write seals from the caller's bytes, and
+// keeps a reference to the last chunk of p, which it seals on the next
+// Write or on Close. The caller must leave those bytes unchanged until then
+// (WriteBlob reads into blocks that circulate). Only a Write that ends
+// inside a chunk, followed by another, has its bytes copied, into a buffer
+// of one chunk.
 type StreamWriter struct {
-	s      *Stream
-	sink   func(index uint64, sealed []byte) error
-	buf    []byte
-	sealed []byte
-	index  uint64
-	err    error
-	closed bool
+	s       *Stream
+	sink    ChunkSink
+	index   uint64                           // the next chunk's index
+	pending []byte                           // the latest chunk, not sealed yet: it may be the last
+	carry   []byte                           // a partial chunk completed from several writes; nil until needed
+	carried bool                             // pending is in carry
+	last    bool                             // the pending chunk is sealed as the last one
+	sealFn  func(dst []byte) ([]byte, error) // w.sealInto, bound once
+	err     error
+	closed  bool
 }
 
-// NewStreamWriter returns a writer that passes chunk index and sealed bytes to
-// sink, in order. The sealed slice is reused after sink returns.
-func NewStreamWriter(s *Stream, sink func(index uint64, sealed []byte) error) *StreamWriter {
-	return &StreamWriter{s: s, sink: sink, buf: make([]byte, 0, ChunkSize), sealed: make([]byte, 0, ChunkSize+ChunkOverhead)}
+// NewStreamWriter returns a writer that seals the document's chunks into sink.
+func NewStreamWriter(s *Stream, sink ChunkSink) *StreamWriter {
+	w := &StreamWriter{s: s, sink: sink}
+	w.sealFn = w.sealInto
+	return w
 }
 
-// Write buffers p, sealing each full chunk once more data follows it.
-func (w *StreamWriter) Write(p []byte) (int, error) {
+// Write seals p's chunks into the sink, all but the last (see StreamWriter
+// for the bytes it keeps a reference to). After an error every call fails
+// with it.
+func (w *StreamWriter) Write(p []byte) error {
 	if w.err != nil {
-		return 0, w.err
+		return w.err
 	}
 	if w.closed {
-		return 0, errors.New("write to a closed document stream")
+		return errors.New("write to a closed document stream")
 	}
-	n := 0
 	for len(p) > 0 {
-		if len(w.buf) == ChunkSize {
-			if err := w.flush(false); err != nil {
-				return n, err
+		if len(w.pending) == ChunkSize {
+			if err := w.seal(false); err != nil {
+				return err
 			}
 		}
-		k := copy(w.buf[len(w.buf):ChunkSize], p)
-		w.buf = w.buf[:len(w.buf)+k]
-		p = p[k:]
-		n += k
+		if len(w.pending) == 0 {
+			k := min(len(p), ChunkSize)
+			w.pending, p = p[:k], p[k:]
+			continue
+		}
+		// A partial chunk, and more data: complete it in the carry buffer.
+		if !w.carried {
+			if w.carry == nil {
+				w.carry = make([]byte, 0, ChunkSize)
+			}
+			w.carry = append(w.carry[:0], w.pending...)
+			w.carried = true
+		}
+		k := min(len(p), ChunkSize-len(w.carry))
+		w.carry = append(w.carry, p[:k]...)
+		w.pending, p = w.carry, p[k:]
 	}
-	return n, nil
+	return nil
 }
 
-func (w *StreamWriter) flush(last bool) error {
-	sealed, err := w.s.SealChunk(w.sealed[:0], w.index, last, w.buf)
-	if err == nil {
-		err = w.sink(w.index, sealed)
-	}
-	if err != nil {
+// seal seals the pending chunk into the sink.
+func (w *StreamWriter) seal(last bool) error {
+	w.last = last
+	if err := w.sink.Append(w.index, len(w.pending)+ChunkOverhead, w.sealFn); err != nil {
 		w.err = err
 		return err
 	}
 	w.index++
-	w.buf = w.buf[:0]
+	w.pending, w.carry, w.carried = nil, w.carry[:0], false
 	return nil
+}
+
+// sealInto appends the pending chunk, sealed, to dst: the seal function
+// the sink is given (a method value made once, so that sealing a chunk
+// allocates nothing).
+func (w *StreamWriter) sealInto(dst []byte) ([]byte, error) {
+	return w.s.SealChunk(dst, w.index, w.last, w.pending)
 }
 
 // Close seals the last chunk. It returns the number of chunks written.
@@ -188,10 +229,11 @@ func (w *StreamWriter) Close() (uint64, error) {
 	}
 	if !w.closed {
 		w.closed = true
-		if err := w.flush(true); err != nil {
+		err := w.seal(true)
+		clear(w.carry[:cap(w.carry)])
+		if err != nil {
 			return 0, err
 		}
-		clear(w.buf[:cap(w.buf)])
 	}
 	return w.index, nil
 }

@@ -22,8 +22,17 @@ func patternBytes(n int) []byte {
 // testNonce returns a fixed document nonce whose bytes all equal b.
 func testNonce(b byte) []byte { return bytes.Repeat([]byte{b}, StreamNonceSize) }
 
+// sinkFunc is a ChunkSink made of a function.
+type sinkFunc func(index uint64, size int, seal func(dst []byte) ([]byte, error)) error
+
+func (f sinkFunc) Append(index uint64, size int, seal func(dst []byte) ([]byte, error)) error {
+	return f(index, size, seal)
+}
+
 // sealDocument seals pt with a StreamWriter, writing it in pieces of step
-// bytes, and returns a copy of every sealed chunk.
+// bytes, and returns every sealed chunk. The sink seals each chunk after
+// a few bytes already in its buffer, as a batch holds earlier chunks, and
+// checks the size it was told.
 func sealDocument(t testing.TB, docKey, nonce, pt []byte, step int) [][]byte {
 	t.Helper()
 	s, err := NewStream(docKey, nonce)
@@ -31,18 +40,24 @@ func sealDocument(t testing.TB, docKey, nonce, pt []byte, step int) [][]byte {
 		t.Fatal(err)
 	}
 	var chunks [][]byte
-	w := NewStreamWriter(s, func(i uint64, sealed []byte) error {
+	w := NewStreamWriter(s, sinkFunc(func(i uint64, size int, seal func([]byte) ([]byte, error)) error {
 		if i != uint64(len(chunks)) {
 			t.Fatalf("sink got chunk %d, want %d", i, len(chunks))
 		}
-		chunks = append(chunks, append([]byte(nil), sealed...))
+		batch, err := seal([]byte("earlier"))
+		if err != nil {
+			return err
+		}
+		if string(batch[:7]) != "earlier" || len(batch)-7 != size {
+			t.Fatalf("chunk %d: sealed %d bytes after the batch's 7, announced %d", i, len(batch)-7, size)
+		}
+		chunks = append(chunks, batch[7:])
 		return nil
-	})
+	}))
 	for rest := pt; len(rest) > 0; {
 		n := min(step, len(rest))
-		k, err := w.Write(rest[:n])
-		if err != nil || k != n {
-			t.Fatalf("write: %d, %v", k, err)
+		if err := w.Write(rest[:n]); err != nil {
+			t.Fatalf("write: %v", err)
 		}
 		rest = rest[n:]
 	}
@@ -324,11 +339,11 @@ func TestStreamWriterErrors(t *testing.T) {
 	s, _ := NewStream(testKey(9), testNonce(1))
 	boom := errors.New("disk full")
 	calls := 0
-	w := NewStreamWriter(s, func(uint64, []byte) error { calls++; return boom })
-	if _, err := w.Write(patternBytes(ChunkSize + 1)); !errors.Is(err, boom) {
+	w := NewStreamWriter(s, sinkFunc(func(uint64, int, func([]byte) ([]byte, error)) error { calls++; return boom }))
+	if err := w.Write(patternBytes(ChunkSize + 1)); !errors.Is(err, boom) {
 		t.Fatalf("Write: %v, want the sink's error", err)
 	}
-	if _, err := w.Write([]byte("x")); !errors.Is(err, boom) {
+	if err := w.Write([]byte("x")); !errors.Is(err, boom) {
 		t.Fatalf("Write after failure: %v", err)
 	}
 	if _, err := w.Close(); !errors.Is(err, boom) {
@@ -337,15 +352,66 @@ func TestStreamWriterErrors(t *testing.T) {
 	if calls != 1 {
 		t.Fatalf("sink called %d times after failing", calls)
 	}
-	w = NewStreamWriter(s, func(uint64, []byte) error { return nil })
+	// A failure of the sealing itself (the sink's buffer is not the issue)
+	// stops the writer as well.
+	w = NewStreamWriter(s, sinkFunc(func(_ uint64, _ int, seal func([]byte) ([]byte, error)) error {
+		_, err := seal(nil)
+		return err
+	}))
+	w.index = maxChunks
+	if err := w.Write(patternBytes(ChunkSize + 1)); !errors.Is(err, ErrStream) {
+		t.Fatalf("Write beyond the chunk limit: %v, want ErrStream", err)
+	}
+	w = NewStreamWriter(s, sinkFunc(func(_ uint64, _ int, seal func([]byte) ([]byte, error)) error {
+		_, err := seal(nil)
+		return err
+	}))
 	if n, err := w.Close(); err != nil || n != 1 {
 		t.Fatalf("Close: %d, %v", n, err)
 	}
-	if _, err := w.Write([]byte("x")); err == nil {
+	if err := w.Write([]byte("x")); err == nil {
 		t.Fatal("Write after Close succeeded")
 	}
 	if n, err := w.Close(); err != nil || n != 1 {
 		t.Fatalf("second Close: %d, %v", n, err)
+	}
+}
+
+// TestStreamWriterFromCirculatingBlocks: the writer keeps a reference to
+// no more than the last chunk of a Write, until the next Write (the
+// contract WriteBlob's circulating blocks rely on): with two blocks taking
+// turns, each rewritten as soon as the other has been written, the sealed
+// chunks are those of the whole document written at once.
+func TestStreamWriterFromCirculatingBlocks(t *testing.T) {
+	docKey, nonce := testKey(9), testNonce(1)
+	pt := patternBytes(3*ChunkSize + 100)
+	want := sealDocument(t, docKey, nonce, pt, len(pt))
+	s, _ := NewStream(docKey, nonce)
+	var got [][]byte
+	w := NewStreamWriter(s, sinkFunc(func(_ uint64, _ int, seal func([]byte) ([]byte, error)) error {
+		c, err := seal(nil)
+		got = append(got, c)
+		return err
+	}))
+	blocks := [][]byte{make([]byte, 2*ChunkSize), make([]byte, 2*ChunkSize)}
+	for i, rest := 0, pt; len(rest) > 0; i++ {
+		b := blocks[i%2]
+		n := copy(b, rest)
+		rest = rest[n:]
+		if err := w.Write(b[:n]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d chunks, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("chunk %d differs", i)
+		}
 	}
 }
 

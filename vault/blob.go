@@ -54,7 +54,8 @@ const (
 // pace of the disk rather than of one core: this one reads and seals, one
 // hashes the plaintext (SHA-256), and the store commits each full batch
 // while the next one is sealed (store.NewPipelinedBlobWriter). Chunks are
-// sealed from the block read straight into the batch, with no copy between.
+// sealed from the block read straight into the batch (crypto.StreamWriter
+// into the store.BlobWriter), with no copy between.
 // Memory stays bounded: blobBlocks blocks of plaintext and at most two
 // batches of sealed chunks.
 func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
@@ -66,7 +67,7 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 		return nil, err
 	}
 	bw := v.db.NewPipelinedBlobWriter(id, o.BatchBytes)
-	cs := &chunkSealer{s: stream, bw: bw}
+	sw := crypto.NewStreamWriter(stream, bw) // seals into bw's batches
 	bh := newBlockHasher()
 	defer bh.finish()
 	fail := func(err error) (*Blob, error) {
@@ -88,7 +89,9 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 				head = append(head, buf[:min(k, n)]...)
 			}
 			bh.hash(buf[:n])
-			if err := cs.add(buf[:n]); err != nil {
+			// sw keeps the block's last chunk until the next Write or
+			// Close: bh hands the block out again only after that.
+			if err := sw.Write(buf[:n]); err != nil {
 				return fail(err)
 			}
 		} else {
@@ -101,7 +104,7 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 			return fail(rerr)
 		}
 	}
-	chunks, err := cs.close()
+	chunks, err := sw.Close()
 	if err != nil {
 		return fail(err)
 	}
@@ -109,57 +112,6 @@ func (v *Vault) WriteBlob(r io.Reader, o BlobOptions) (*Blob, error) {
 		return fail(err)
 	}
 	return &Blob{ID: id, Chunks: chunks, Size: size, SHA256: hex.EncodeToString(bh.sum()), Head: head}, nil
-}
-
-// chunkSealer cuts a document into chunks and seals each one straight into
-// the batch being filled, in the stream format of crypto.Stream (the same
-// bytes as crypto.StreamWriter gives): every chunk but the last holds
-// crypto.ChunkSize bytes, and a chunk is sealed only once it is known
-// whether more data follows it, since the last one is sealed as last. An
-// empty document is one empty last chunk.
-type chunkSealer struct {
-	s       *crypto.Stream
-	bw      *store.BlobWriter
-	index   uint64 // the next chunk's index
-	pending []byte // the latest chunk, not sealed yet: it may be the last
-}
-
-// add cuts p into chunks. p must be a whole number of chunks unless it ends
-// the document (io.ReadFull of a block gives that). The last chunk of p
-// stays pending, unsealed and referenced, until the next add or close.
-func (c *chunkSealer) add(p []byte) error {
-	for len(p) > 0 {
-		if c.pending != nil {
-			if err := c.seal(c.pending, false); err != nil {
-				return err
-			}
-		}
-		k := min(len(p), crypto.ChunkSize)
-		c.pending, p = p[:k], p[k:]
-	}
-	return nil
-}
-
-// close seals the last chunk and returns the number of chunks.
-func (c *chunkSealer) close() (uint64, error) {
-	last := c.pending
-	c.pending = nil
-	if err := c.seal(last, true); err != nil {
-		return 0, err
-	}
-	return c.index, nil
-}
-
-func (c *chunkSealer) seal(plain []byte, last bool) error {
-	i := c.index
-	err := c.bw.Append(i, len(plain)+crypto.ChunkOverhead, func(dst []byte) ([]byte, error) {
-		return c.s.SealChunk(dst, i, last, plain)
-	})
-	if err != nil {
-		return err
-	}
-	c.index++
-	return nil
 }
 
 // blockHasher hashes blocks of plaintext on a goroutine of its own, in the

@@ -40,6 +40,15 @@ type Options struct {
 	Now func() time.Time
 	// Store passes low-level options (such as an injected OpenFile) through.
 	Store store.Options
+	// AllowCostlyKDF derives a key slot whose Argon2id parameters are above
+	// what init writes (crypto.MaxKDF, up to crypto.LimitKDF) or above the
+	// memory free on this machine. Without it Open refuses those slots with
+	// ErrCostlyKDF before deriving: a crafted header cannot make every open
+	// take minutes and gigabytes before saying "wrong passphrase".
+	AllowCostlyKDF bool
+	// FreeMemory returns the bytes of memory free on this machine and
+	// whether the system says; nil means what the kernel reports. Tests fix it.
+	FreeMemory func() (bytes uint64, known bool)
 }
 
 // Vault is an unlocked vault.
@@ -191,8 +200,8 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 		}
 		return nil, fmt.Errorf("%w: no passphrase key slot", store.ErrDamagedHeader)
 	}
-	if err := slot.KDF.Check(); err != nil {
-		return nil, fmt.Errorf("%w: %w", store.ErrDamagedHeader, err)
+	if err := checkSlotCost(slot.KDF, o); err != nil {
+		return nil, err
 	}
 	kek, err := crypto.DeriveKey(sec, slot.Salt, slot.KDF)
 	if err != nil {

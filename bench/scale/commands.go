@@ -18,6 +18,15 @@ type fixture struct {
 	records int    // items and claims
 }
 
+// newFixture describes the vault that fill.Build made at path.
+func newFixture(path string, pass []byte, res *fill.Result) *fixture {
+	fx := &fixture{path: path, pass: pass, res: res, claim: res.Claims[len(res.Claims)/2], records: res.Items + len(res.Claims)}
+	if len(res.SampleIDs) > 0 {
+		fx.showID = res.SampleIDs[len(res.SampleIDs)/2]
+	}
+	return fx
+}
+
 // command is the vault logic of one CLI command, as cmd/vault calls it,
 // without its output: what it costs beyond opening the vault.
 type command struct {
@@ -104,8 +113,7 @@ func runCheck(v *vault.Vault, fx *fixture) error {
 	if err != nil {
 		return err
 	}
-	check.Run(c, items, fill.AsOf)
-	check.NextDeadline(c, items, fill.AsOf)
+	check.Summarize(c, items, fill.AsOf)
 	return nil
 }
 

@@ -5,7 +5,7 @@
 // the vault file's size against the plaintext it holds, before and after
 // removing documents and compacting.
 //
-//	go run ./bench/scale > bench/scale/results-$(date +%F).md
+//	cd bench && go run ./scale > scale-$(date +%F).md
 //
 // It prints a Markdown report on stdout and its progress on stderr. See
 // bench/scale/README.md for the flags and how to read the figures.
@@ -62,7 +62,7 @@ func parseFlags() (*config, error) {
 	reps := flag.Int("reps", 15, "timed runs per figure (the tables show the median and the fastest)")
 	dir := flag.String("dir", "", "work folder (default: a new folder in $TMPDIR, removed at the end)")
 	keep := flag.Bool("keep", false, "keep the work folder (vaults, binary, state files)")
-	repo := flag.String("repo", ".", "the repository whose ./cmd/vault is built")
+	repo := flag.String("repo", "..", "the repository whose ./cmd/vault is built (bench/ is a module inside it)")
 	bin := flag.String("bin", "", "a prebuilt vault binary instead of building ./cmd/vault")
 	noBin := flag.Bool("no-bin", false, "do not measure the binary")
 	only := flag.String("only", "unlock,scale,size", "which parts to run")
@@ -170,7 +170,7 @@ func writeHeader(w *bufio.Writer, cfg *config) {
 	fmt.Fprintf(w, "- date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "- machine: %d CPUs (%s), %s, %s\n", runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
 	fmt.Fprintf(w, "- commit: %s\n", commit(cfg.repo))
-	fmt.Fprintf(w, "- command: `go run ./bench/scale %s`\n", strings.Join(os.Args[1:], " "))
+	fmt.Fprintf(w, "- command: `cd bench && go run ./scale %s`\n", strings.Join(os.Args[1:], " "))
 	fmt.Fprintf(w, "- load average at the start: %s\n", loadavgAll())
 	fmt.Fprintf(w, "- runs per figure: %d (median, and the fastest); every in-process run after a `runtime.GC()`\n\n", cfg.reps)
 }

@@ -61,10 +61,7 @@ func measureScale(cfg *config, n int) (*scaleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	fx := &fixture{path: path, pass: pass, res: res, claim: res.Claims[len(res.Claims)/2], records: res.Items + len(res.Claims)}
-	if len(res.SampleIDs) > 0 {
-		fx.showID = res.SampleIDs[len(res.SampleIDs)/2]
-	}
+	fx := newFixture(path, pass, res)
 	s := &scaleResult{items: res.Items, claims: len(res.Claims), records: fx.records, res: res, fileSize: st.Size(), build: res.Elapsed, open: map[bool]timings{}}
 	logf("built in %s (%s MiB); measuring", res.Elapsed.Round(time.Millisecond), mib(st.Size()))
 	if s.kdfIn, err = kdfInProcess(cfg.reps, crypto.MinKDF()); err != nil {
@@ -219,7 +216,7 @@ func (s *scaleResult) measureRollback(cfg *config, fx *fixture, dir string) erro
 	}
 	setBehind := func(fn func() (time.Duration, error)) func() (time.Duration, error) {
 		return func() (time.Duration, error) {
-			if err := integrity.SaveSeen(stateDir, behind); err != nil {
+			if err := integrity.SaveSeen(stateDir, "", behind); err != nil {
 				return 0, err
 			}
 			return fn()

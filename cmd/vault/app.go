@@ -27,6 +27,7 @@ func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "vault", Usage: "the vault file (default $XDG_DATA_HOME/vault/vault.db)", EnvVars: []string{"VAULT_PATH"}},
 		&cli.StringFlag{Name: "passphrase-file", Usage: "read the passphrase from the first line of this file", EnvVars: []string{"VAULT_PASSPHRASE_FILE"}},
+		&cli.BoolFlag{Name: "allow-costly-kdf", Usage: "open a vault whose key derivation costs more than vault init writes or than the memory free"},
 	}
 }
 
@@ -40,7 +41,6 @@ func newApp(e *env) *cli.App {
 		ErrWriter:       e.stderr,
 		Reader:          e.stdin,
 		HideHelpCommand: true,
-		Suggest:         true,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
@@ -73,6 +73,7 @@ func run(args []string, e *env) int {
 	app.Metadata = map[string]any{typedArgsKey: args}
 	var unknown string
 	app.CommandNotFound = func(_ *cli.Context, name string) { unknown = name }
+	args = helpToFlag(args)
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
@@ -95,6 +96,16 @@ func run(args []string, e *env) int {
 	return 1
 }
 
+// helpToFlag turns `vault help CMD [SUB]` into `vault CMD [SUB] --help`, so
+// that help works for every command and subcommand the way --help does.
+func helpToFlag(args []string) []string {
+	if len(args) < 3 || args[1] != "help" {
+		return args
+	}
+	out := append([]string{args[0]}, args[2:]...)
+	return append(out, "--help")
+}
+
 // describe turns an error into what the user should read.
 func describe(err error) string {
 	switch {
@@ -102,8 +113,13 @@ func describe(err error) string {
 		return "the vault is in use by another vault process"
 	case errors.Is(err, vault.ErrWrongSecret):
 		return "wrong passphrase or recovery code"
-	case errors.Is(err, syscall.ENOSPC):
-		return "the disk is full: nothing was changed; free some space and try again"
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		// "Nothing was changed" only where the step that failed says so;
+		// otherwise the error's own words say what was done.
+		if errors.Is(err, vault.ErrNothingChanged) {
+			return "the disk is full: nothing was changed; free some space and try again"
+		}
+		return "the disk is full: " + err.Error() + "; free some space and try again"
 	}
 	return err.Error()
 }
@@ -143,17 +159,32 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 	if err := checkVaultFile(path); err != nil {
 		return nil, err
 	}
-	pass, err := readPassphrase(c, e, "Passphrase: ", false)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(pass)
-	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, vault.Options{ReadOnly: readOnly, Now: e.now})
-	if err != nil {
-		return nil, openError(path, err)
+	// A passphrase typed on the terminal may be mistyped: ask again, up to
+	// promptTries times. One from a file is what it is.
+	prompted := c.String("passphrase-file") == ""
+	var v *vault.Vault
+	for try := 1; ; try++ {
+		pass, err := readPassphrase(c, e, "Passphrase: ", false)
+		if err != nil {
+			return nil, err
+		}
+		v, err = vault.Open(path, vault.Secret{Passphrase: pass}, openOptions(c, e, readOnly))
+		clear(pass)
+		if err == nil {
+			break
+		}
+		if !prompted || !errors.Is(err, vault.ErrWrongSecret) || try == promptTries {
+			return nil, openError(path, err)
+		}
+		fmt.Fprintln(e.stderr, "Wrong passphrase: try again.")
 	}
 	maintWarnRollback(e, v)
 	return v, nil
+}
+
+// openOptions are the vault.Options every command opens the vault with.
+func openOptions(c *cli.Context, e *env, readOnly bool) vault.Options {
+	return vault.Options{ReadOnly: readOnly, Now: e.now, AllowCostlyKDF: c.Bool("allow-costly-kdf")}
 }
 
 // checkVaultFile gives a clear error before asking for a passphrase.
@@ -173,11 +204,16 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	case errors.Is(err, crypto.ErrKDFParams):
 		return fmt.Errorf("%s: %w", path, err)
+	case errors.Is(err, vault.ErrCostlyKDF):
+		return fmt.Errorf("%s: %w; nothing was derived or changed: to open it anyway, give --allow-costly-kdf", path, err)
 	}
 	return err
 }
 
 // unknownCommandError names a command that does not exist and the nearest ones.
+// vault.Nearest is the CLI's one suggestion mechanism, for command names as
+// for claim names, kinds and plans (urfave's own Suggest stays off: every
+// command reports its usage errors itself, so urfave never prints one).
 func unknownCommandError(app *cli.App, name string) error {
 	var names []string
 	for _, c := range app.Commands {

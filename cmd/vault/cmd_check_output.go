@@ -94,14 +94,14 @@ func writeStatusText(w io.Writer, sums []check.Summary, asOf vault.Date) error {
 		_, err := fmt.Fprintln(w, "no claims yet: create one with 'vault claim new NAME --insurer X'")
 		return err
 	}
-	tw := recTable(w)
-	recRow(tw, "NAME", "INSURER", "STATUS", "DOCS", "CALLS", "CONDITIONS", "BILLED", "PAID", "NEXT DEADLINE", "ERRORS", "WARNINGS")
+	tw := newTable(w)
+	tw.Row("NAME", "INSURER", "STATUS", "DOCS", "CALLS", "CONDITIONS", "BILLED", "PAID", "NEXT DEADLINE", "ERRORS", "WARNINGS")
 	for _, s := range sums {
 		next := ""
 		if s.Next != nil {
 			next = checkDeadlineText(s.Next, asOf)
 		}
-		recRow(tw, s.Claim.Name, strings.Join(strings.Fields(s.Claim.Insurer), " "), statusOf(s.Claim),
+		tw.Row(s.Claim.Name, strings.Join(strings.Fields(s.Claim.Insurer), " "), statusOf(s.Claim),
 			strconv.Itoa(s.Documents), strconv.Itoa(s.Calls), strconv.Itoa(s.Conditions),
 			recAmountCell(s.Claim.Billed), recAmountCell(s.Claim.Paid), next, strconv.Itoa(s.Errors), strconv.Itoa(s.Warnings))
 	}

@@ -18,6 +18,7 @@ import (
 	"vault/vault"
 	"vault/vault/bundle"
 	"vault/vault/export"
+	"vault/vault/packet"
 	"vault/vault/sample"
 )
 
@@ -35,7 +36,7 @@ func expDemoCommand(e *env) *cli.Command {
 			"session notes, EOB, denial), three calls, before/progress/after condition notes and the insurer's\n" +
 			"records request; then exports the request's bundle, verifies it, and prints what to try next.\n" +
 			"The demo passphrase is written to DIR/passphrase.txt. Nothing here is real data.",
-		Flags: kdfFlags(),
+		Flags: kdfFlags(""),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("demo takes at most one folder, got %d arguments", c.NArg())
@@ -76,6 +77,8 @@ type demo struct {
 	request                            *vault.Request
 	bundlePath                         string
 	result                             *export.Result
+	packetPath                         string
+	packet                             *packet.Result
 	verified                           *bundle.Result
 	elapsed                            time.Duration
 }
@@ -118,6 +121,11 @@ func buildDemo(dir string, kdf crypto.KDFParams, now func() time.Time, docs []sa
 	}
 	if !d.verified.OK() {
 		return nil, fmt.Errorf("the demo bundle fails verification: %s", strings.Join(d.verified.Problems, "; "))
+	}
+	// The same answer as one stamped PDF, for portals that take PDF only.
+	d.packetPath = filepath.Join(dir, fmt.Sprintf("%s-request-%s.pdf", d.claim.Name, d.request.ID))
+	if d.packet, err = packet.Write(context.Background(), v, plan, packet.WriteOptions{Output: d.packetPath}); err != nil {
+		return nil, fmt.Errorf("export the demo packet: %w", err)
 	}
 	return d, nil
 }
@@ -292,17 +300,19 @@ func (d *demo) print(e *env) {
 	}
 	q := expShellQuote
 	fmt.Fprintf(w, "Demo vault ready in %s (%.1f s). Everything in it is invented: no real person's data.\n\n", d.dir, d.elapsed.Seconds())
-	t := recTable(w)
-	recRow(t, "  vault", fmt.Sprintf("%s (%s, encrypted)", d.vaultPath, recFormatSize(size)))
-	recRow(t, "  passphrase", fmt.Sprintf("%q (also in %s)", demoPassphrase, d.passFile))
-	recRow(t, "  recovery code", d.recovery+" (a real vault's code belongs on paper, offline)")
-	recRow(t, "  claim", fmt.Sprintf("%s, %s %s: %d documents, %d calls, %d condition notes, status %s",
+	t := newTable(w)
+	t.Row("  vault", fmt.Sprintf("%s (%s, encrypted)", d.vaultPath, recFormatSize(size)))
+	t.Row("  passphrase", fmt.Sprintf("%q (also in %s)", demoPassphrase, d.passFile))
+	t.Row("  recovery code", d.recovery+" (a real vault's code belongs on paper, offline)")
+	t.Row("  claim", fmt.Sprintf("%s, %s %s: %d documents, %d calls, %d condition notes, status %s",
 		d.claim.Name, d.claim.Insurer, d.claim.ClaimNumber, d.docs, d.calls, d.notes, d.claim.Status))
-	recRow(t, "  request", fmt.Sprintf("%s received %s, due %s: %s", d.request.ID, d.request.Received, d.request.Due,
+	t.Row("  request", fmt.Sprintf("%s received %s, due %s: %s", d.request.ID, d.request.Received, d.request.Due,
 		export.RequestSelection(d.request).Describe()))
-	recRow(t, "  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
+	t.Row("  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
 		d.bundlePath, recPlural(len(d.result.Manifest.Files), "file", "files"), recFormatSize(d.result.Export.BundleSize)))
-	recRow(t, "  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))
+	t.Row("  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))
+	t.Row("  packet", fmt.Sprintf("%s (one stamped PDF, %s, %s, the originals attached)",
+		d.packetPath, recPlural(d.packet.Packet.Pages(), "page", "pages"), recFormatSize(d.packet.Exports[0].BundleSize)))
 	t.Flush()
 
 	g := fmt.Sprintf("--vault %s --passphrase-file %s", q(d.vaultPath), q(d.passFile))
@@ -314,6 +324,7 @@ func (d *demo) print(e *env) {
 		fmt.Sprintf("vault request list %s", g),
 		fmt.Sprintf("vault exports --claim %s %s", d.claim.Name, g),
 		fmt.Sprintf("vault verify-bundle %s", q(d.bundlePath)),
+		fmt.Sprintf("vault verify-bundle %s    # the PDF packet: open it in any PDF reader", q(d.packetPath)),
 		fmt.Sprintf("unzip -d %s %s    # then open index.html there in a browser", q(filepath.Join(d.dir, "bundle")), q(d.bundlePath)),
 		fmt.Sprintf("vault export --claim %s --kind clinical-note --kind condition --from 2026-03-01 --to 2026-03-31 -o %s %s",
 			d.claim.Name, q(filepath.Join(d.dir, "notes.zip")), g),

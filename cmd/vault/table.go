@@ -11,10 +11,12 @@ import (
 // tablePadding is the number of spaces between two columns.
 const tablePadding = 2
 
-// table prints rows of cells in aligned columns: the output of recTable's
-// text/tabwriter (padding 2, spaces, cells counted in runes), made for
-// listings of any length. tabwriter does its bookkeeping cell by cell and
-// costs about 2 µs a row; a table keeps the cleaned cells, measures each
+// table prints rows of cells in aligned columns, for every table the CLI
+// prints (listings, a claim's or an item's fields, status): the output of
+// text/tabwriter with padding 2, spaces and cells counted in runes, which
+// the CLI used before and its users' scripts rely on
+// (TestTableMatchesTabwriter). tabwriter does its bookkeeping cell by cell
+// and costs about 2 µs a row; a table keeps the cleaned cells, measures each
 // column once and writes every row with one pass of padding.
 type table struct {
 	w      io.Writer
@@ -34,7 +36,7 @@ func (t *table) Grow(n, cols int) {
 }
 
 // Row adds one row; every row has as many cells as the first. A cell is
-// cleaned as recRow does (one line, no control characters, "-" when empty).
+// cleaned by recCleanCell (one line, no control characters, "-" when empty).
 func (t *table) Row(cols ...string) {
 	if t.cols == 0 {
 		t.cols = len(cols)

@@ -1,4 +1,4 @@
-package sample
+package samplegen
 
 import (
 	"fmt"
@@ -61,9 +61,6 @@ const (
 	referralNumber    = "AGF-R-260220-14"
 	insurerPolicyName = "Medical Policy MP-PM-014, Massage Therapy and Manual Therapy"
 )
-
-// ClaimName is the name of the claim every sample document belongs to.
-const ClaimName = "back-2026"
 
 // diagnosis is an ICD-10-CM code with its description.
 type diagnosis struct{ code, text string }
@@ -230,19 +227,6 @@ func mustDate(iso string) time.Time {
 	return t
 }
 
-// Call is one logged telephone call with the insurer.
-type Call struct {
-	At       string // local date and time, "2026-03-02 10:15"
-	Party    string // who was called
-	Rep      string // representative's name and ID
-	Ref      string // call reference number, "" when none was given
-	Phone    string // number dialled
-	Duration string // e.g. "15m"
-	Summary  string // what was said
-	Promised string // what the insurer promised, and by when
-	FollowUp string // what the patient has to do next
-}
-
 // Calls returns three realistic calls with the insurer about the claim:
 // a benefit check, a request for the letter of medical necessity and a
 // follow-up on the denial. The second has no reference number.
@@ -293,15 +277,6 @@ func Calls() []Call {
 	}
 }
 
-// Condition is one dated record of how the patient was doing.
-type Condition struct {
-	Date     string   // YYYY-MM-DD
-	Phase    string   // before, progress or after
-	Pain     int      // 0-10 numeric rating scale
-	Measures []string // "name=value", e.g. "lumbar flexion=35deg", "ODI=42%"
-	Text     string   // free-text note in the patient's words
-}
-
 // Conditions returns the patient's condition before treatment (2026-03-04),
 // in progress (2026-03-11) and after (2026-03-18); pain improves 7 -> 4 -> 3.
 func Conditions() []Condition {
@@ -330,16 +305,6 @@ func Conditions() []Condition {
 		}
 	}
 	return out
-}
-
-// Request is a request for information from the insurer: which kinds of
-// document it wants, for which dates, and by when.
-type Request struct {
-	Received string   // YYYY-MM-DD the request arrived
-	Due      string   // YYYY-MM-DD the answer is due
-	Kinds    []string // document kinds asked for, e.g. "receipt", "lmn"
-	On       []string // dates of service the request covers
-	Note     string   // what the letter says
 }
 
 // InsurerRequest returns the insurer's records request for the claim: the

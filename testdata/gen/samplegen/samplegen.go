@@ -1,0 +1,133 @@
+// Package samplegen generates the vault's realistic sample documents, which
+// package vault/sample embeds: the paperwork of one fictional reimbursement
+// claim ("back-2026") for massage therapy for low back pain (ICD-10 M54.50)
+// and muscle spasm (M62.830). It has a small PDF writer with the metrics of
+// the standard fonts, and draws the receipt images with golang.org/x/image;
+// none of it is in the vault binary, which holds only the files it wrote.
+//
+// The set has a referral, a prescription, a letter of medical necessity, an
+// explanation of benefits and a denial letter as PDFs; itemized superbills
+// for three visits as a JPEG photo, a PNG image and a PDF; and a SOAP note
+// for each visit as plain text. Calls, Conditions and InsurerRequest give the
+// matching call log, condition notes and records request.
+//
+// Everything is made by code in this package, deterministically: every call
+// returns the same bytes, with no clock and no randomness. All people,
+// organisations and numbers are invented; NPI numbers have ten digits but an
+// invalid check digit, so they cannot belong to a real provider.
+package samplegen
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"vault/vault/sample"
+)
+
+// The generator fills the types of the package that embeds its output.
+type (
+	Document  = sample.Document
+	Call      = sample.Call
+	Condition = sample.Condition
+	Request   = sample.Request
+)
+
+// Documents returns every sample document of the claim in date order: the
+// referral and prescription (2026-02-20), the letter of medical necessity
+// (2026-02-24), a receipt and a session note for each visit (2026-03-04 as a
+// JPEG photo, 2026-03-11 as a PNG, 2026-03-18 as a PDF), and the explanation
+// of benefits and denial letter (2026-04-10).
+func Documents() []Document {
+	return []Document{
+		referralPDF(),
+		prescriptionPDF(),
+		lmnPDF(),
+		receiptJPEG(visits[0]),
+		noteText(visits[0]),
+		receiptPNG(visits[1]),
+		noteText(visits[1]),
+		receiptPDF(visits[2]),
+		noteText(visits[2]),
+		eobPDF(),
+		denialPDF(),
+	}
+}
+
+// Files returns every file of vault/sample/files by name: the documents,
+// sample.ClaimFile (their metadata, the calls, the condition notes and the
+// request, as JSON) and a README that lists them.
+func Files() (map[string][]byte, error) {
+	docs := Documents()
+	files := map[string][]byte{}
+	for _, d := range docs {
+		files[d.FileName] = d.Data
+	}
+	claim, err := json.MarshalIndent(sample.Claim{Documents: docs, Calls: Calls(), Conditions: Conditions(), Request: InsurerRequest()}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files[sample.ClaimFile] = append(claim, '\n')
+	if files["README.md"], err = readme(docs); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// shows says what each sample file shows, for the README.
+var shows = map[string]string{
+	"referral":      "Dr. Natarajan refers the patient to massage therapy: diagnosis codes, 8 visits, referral number, valid 90 days.",
+	"prescription":  "Order for massage: CPT 97124 and 97140, body areas, 1x/week for 8 weeks, goals; valid 90 days.",
+	"lmn":           "Letter of medical necessity: diagnosis, history, treatment, frequency and duration, goals, necessity statement, 12-month period, signature (2 pages).",
+	"clinical-note": "SOAP note: pain 0-10, lumbar range of motion in degrees, Oswestry score, minutes and units per CPT code.",
+	"eob":           "Explanation of benefits for the three visits: billed, allowed, not covered, coinsurance, paid; the third visit denied (CO-50).",
+	"denial":        "Adverse benefit determination for the 2026-03-18 visit: not medically necessary, appeal rights within 180 days.",
+}
+
+// receiptShows describes a receipt by its file type.
+var receiptShows = map[string]string{
+	".jpg": "Phone photo of the paper superbill on a desk (off-white paper, slight tilt, red PAID stamp).",
+	".png": "The practice's e-mailed superbill image (red PAID stamp).",
+	".pdf": "The practice's PDF superbill with a red PAID stamp.",
+}
+
+// readme lists every sample with its kind, date and what it shows.
+func readme(docs []sample.Document) ([]byte, error) {
+	var b strings.Builder
+	b.WriteString("# Sample documents\n\n")
+	b.WriteString("Realistic paperwork for one **fictional** reimbursement claim, `" + sample.ClaimName + "`: massage therapy\n")
+	b.WriteString("for low back pain (ICD-10 M54.50) with muscle spasm of the back (M62.830), visits on 2026-03-04,\n")
+	b.WriteString("2026-03-11 and 2026-03-18.\n\n")
+	b.WriteString("All data is invented: the patient Alex Rivera, the therapist Jordan Lee, LMT, the physician\n")
+	b.WriteString("Dr. Priya Natarajan, MD, the insurer Cedar Health Plan, addresses, member IDs and claim numbers.\n")
+	b.WriteString("NPI numbers have ten digits but an invalid check digit, the tax ID uses the never-issued prefix 00,\n")
+	b.WriteString("and phone numbers are in the fictional 555-01xx range. No real person's data is used.\n\n")
+	b.WriteString("The files are generated by code (`testdata/gen/samplegen`, deterministic: same bytes every run) and\n")
+	b.WriteString("embedded in the program by package `vault/sample`, with `claim.json` (their metadata, the calls,\n")
+	b.WriteString("the condition notes and the request). Do not edit\n")
+	b.WriteString("them by hand. To regenerate, from the module root:\n\n")
+	b.WriteString("```sh\ngo run ./testdata/gen          # rewrite vault/sample/files/\ngo run ./testdata/gen -check   # fail if these files are stale\n```\n\n")
+	b.WriteString("| File | Kind | Date | Valid until | Amount | CPT | What it shows |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, d := range docs {
+		what, ok := shows[d.Kind]
+		if d.Kind == "receipt" {
+			what, ok = receiptShows[filepath.Ext(d.FileName)]
+			what += " Patient, DOB, member ID, NPI, tax ID, license, place of service 11, CPT 97124 x2 and 97140-59 x1, ICD-10 pointers, charges, proof of payment."
+		}
+		if !ok {
+			return nil, fmt.Errorf("no description for %s (kind %s)", d.FileName, d.Kind)
+		}
+		amount := d.Amount
+		if amount != "" {
+			amount = "$" + amount
+		}
+		fmt.Fprintf(&b, "| [%s](%s) | %s | %s | %s | %s | %s | %s |\n",
+			d.FileName, d.FileName, d.Kind, d.Date, d.ValidUntil, amount, strings.Join(d.CPT, " "), what)
+	}
+	b.WriteString("\nPackage `vault/sample` also returns the claim's call log (`sample.Calls`), the patient's condition\n")
+	b.WriteString("notes before, during and after treatment (`sample.Conditions`: pain 7 -> 4 -> 3) and the insurer's\n")
+	b.WriteString("records request of 2026-04-15, due 2026-05-30 (`sample.InsurerRequest`).\n")
+	return []byte(b.String()), nil
+}
