@@ -274,12 +274,12 @@ func touchAll(tx *bolt.Tx) error {
 // copy's size.
 func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int64, error) {
 	dir := filepath.Dir(out)
+	if err := RefuseVault(out, db.path); err != nil {
+		return 0, err
+	}
 	if st, err := os.Stat(out); err == nil {
 		if st.IsDir() {
 			return 0, fmt.Errorf("%s is a folder: give the backup's file name", out)
-		}
-		if vs, err := os.Stat(db.path); err == nil && os.SameFile(st, vs) {
-			return 0, fmt.Errorf("%s is the vault itself: give another file name for the backup", out)
 		}
 		if !force {
 			return 0, fmt.Errorf("%s: %w", out, ErrExists)
@@ -328,12 +328,15 @@ func (db *DB) Backup(out string, force bool, check func(tmp string) error) (int6
 			return 0, err
 		}
 	}
-	if err := Place(tmpName, out, force); err != nil {
+	if err := Place(tmpName, out, db.path, force); err != nil {
 		return 0, fmt.Errorf("place the backup: %w", err)
 	}
 	placed = true
 	return n, nil
 }
+
+// compactKind names the temporary files of a compaction (see tempPattern).
+const compactKind = "vault-compact"
 
 // tempPattern names the temporary files of one kind of write to dst: a
 // hidden name that starts with dst's own (at most 100 bytes of it, so that
@@ -387,11 +390,11 @@ func (db *DB) Compact() (CompactResult, error) {
 	res.Before = st.Size()
 	// The vault is open for writing, so no other compaction of it runs: the
 	// temporary files of its earlier compactions are stale.
-	pattern := tempPattern(path, "vault-compact")
+	pattern := tempPattern(path, compactKind)
 	RemoveStaleTemps(path, pattern)
 	tmp, err := CreateTempBeside(path, pattern)
 	if err != nil {
-		return res, fmt.Errorf("compact (nothing was changed): %w", err)
+		return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", err)
 	}
 	tmpName := tmp.Name()
 	tmp.Close() // bbolt opens it with its own (exclusive) lock
@@ -435,12 +438,13 @@ func (db *DB) Compact() (CompactResult, error) {
 		err = syncFile(tmpName)
 	}
 	if err != nil {
-		return res, fmt.Errorf("compact (nothing was changed): %w", err)
+		return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", err)
 	}
-	perr := Place(tmpName, path, true)
+	// The one write that replaces the vault on purpose: no vault to protect.
+	perr := Place(tmpName, path, "", true)
 	if perr != nil {
 		if _, err := os.Lstat(tmpName); err == nil {
-			return res, fmt.Errorf("compact (nothing was changed): %w", perr)
+			return res, fmt.Errorf("compaction failed, and the vault file is as it was before it: %w", perr)
 		}
 		// Renamed, but the folder's sync failed: this handle must still
 		// move to the new file, or it would write to the old one.

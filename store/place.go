@@ -140,7 +140,15 @@ func removeIfUnlocked(path string) bool {
 // On success tmp is gone. On error tmp is left for the caller to remove, and
 // dst is unchanged, except when only the folder's sync (or tmp's removal
 // after the link) failed: the error then says that dst was written.
-func Place(tmp, dst string, force bool) error {
+//
+// vaultPath names the vault file the command has open ("" when it has
+// none): a dst that is that file, by any path or link, or one of its own
+// temporary files, is refused with a *VaultTargetError before anything moves
+// (see RefuseVault).
+func Place(tmp, dst, vaultPath string, force bool) error {
+	if err := RefuseVault(dst, vaultPath); err != nil {
+		return err
+	}
 	if force {
 		if err := os.Rename(tmp, dst); err != nil {
 			return fmt.Errorf("move the finished file to %s: %w", dst, unwrapPath(err))
@@ -152,6 +160,66 @@ func Place(tmp, dst string, force bool) error {
 		return fmt.Errorf("wrote %s, but it may not survive a crash: %w", dst, err)
 	}
 	return nil
+}
+
+// VaultTargetError is the refusal to write a file over the vault itself.
+// Path is the output as the user gave it.
+type VaultTargetError struct{ Path string }
+
+func (e *VaultTargetError) Error() string {
+	return e.Path + " is the vault itself: choose another file"
+}
+
+// RefuseVault returns a *VaultTargetError when writing dst could replace the
+// vault file at vaultPath or a file the vault is made through: dst is the
+// vault itself under any name (the same path, another path to it, a
+// symbolic link to it, a hard link of it: compared by device and inode),
+// resolves to the vault's path when the vault is not there, or is one of
+// the temporary files beside the vault that init and compact write and then
+// move over it. Every command that writes a file calls it (Place does) before
+// it writes, so that --force can never replace the vault. vaultPath "" (no
+// vault open) refuses nothing.
+func RefuseVault(dst, vaultPath string) error {
+	if vaultPath == "" {
+		return nil
+	}
+	refuse := &VaultTargetError{Path: dst}
+	vst, verr := os.Stat(vaultPath)
+	if dst, err := os.Stat(dst); err == nil && verr == nil && os.SameFile(dst, vst) {
+		return refuse
+	}
+	// The same name once links are resolved, even when one of the two files
+	// does not exist (yet).
+	vReal := resolvePath(vaultPath)
+	dReal := resolvePath(dst)
+	if vReal == dReal {
+		return refuse
+	}
+	// The vault's own temporary files, in the vault's folder.
+	if filepath.Dir(vReal) == filepath.Dir(dReal) {
+		name := filepath.Base(dReal)
+		if strings.HasPrefix(name, initTempPrefix) || IsTempName(name, tempPattern(vReal, compactKind)) {
+			return refuse
+		}
+	}
+	return nil
+}
+
+// resolvePath makes p absolute and resolves the symbolic links of its folder
+// and, when it exists, of p itself.
+func resolvePath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	dir, base := filepath.Split(abs)
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return filepath.Join(r, base)
+	}
+	return abs
 }
 
 // link places tmp at dst without replacing an existing dst.

@@ -43,7 +43,7 @@ func TestPlace(t *testing.T) {
 
 	// A new file: placed, and the temporary file is gone.
 	tmp := tempWith(t, dst, "one")
-	if err := store.Place(tmp, dst, false); err != nil {
+	if err := store.Place(tmp, dst, "", false); err != nil {
 		t.Fatal(err)
 	}
 	if got := readString(t, dst); got != "one" {
@@ -60,7 +60,7 @@ func TestPlace(t *testing.T) {
 	// appeared after the caller looked; the temporary file stays for the
 	// caller to remove.
 	tmp = tempWith(t, dst, "two")
-	err := store.Place(tmp, dst, false)
+	err := store.Place(tmp, dst, "", false)
 	if !errors.Is(err, store.ErrExists) || !strings.Contains(err.Error(), dst) {
 		t.Errorf("Place over an existing file: %v, want ErrExists naming %s", err, dst)
 	}
@@ -76,7 +76,7 @@ func TestPlace(t *testing.T) {
 	if err := os.Symlink(filepath.Join(dir, "nowhere"), link); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Place(tmp, link, false); !errors.Is(err, store.ErrExists) {
+	if err := store.Place(tmp, link, "", false); !errors.Is(err, store.ErrExists) {
 		t.Errorf("Place over a dangling link: %v, want ErrExists", err)
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "nowhere")); !errors.Is(err, os.ErrNotExist) {
@@ -84,7 +84,7 @@ func TestPlace(t *testing.T) {
 	}
 
 	// With force it replaces.
-	if err := store.Place(tmp, dst, true); err != nil {
+	if err := store.Place(tmp, dst, "", true); err != nil {
 		t.Fatal(err)
 	}
 	if got := readString(t, dst); got != "two" {
@@ -96,10 +96,10 @@ func TestPlace(t *testing.T) {
 	onlyFiles(t, dir, "link", "out")
 
 	// A temporary file that vanished is an error naming dst.
-	if err := store.Place(filepath.Join(dir, ".gone"), filepath.Join(dir, "new"), false); err == nil || !strings.Contains(err.Error(), "new") {
+	if err := store.Place(filepath.Join(dir, ".gone"), filepath.Join(dir, "new"), "", false); err == nil || !strings.Contains(err.Error(), "new") {
 		t.Errorf("Place of a missing file: %v", err)
 	}
-	if err := store.Place(filepath.Join(dir, ".gone"), filepath.Join(dir, "new"), true); err == nil || !strings.Contains(err.Error(), "new") {
+	if err := store.Place(filepath.Join(dir, ".gone"), filepath.Join(dir, "new"), "", true); err == nil || !strings.Contains(err.Error(), "new") {
 		t.Errorf("Place --force of a missing file: %v", err)
 	}
 }

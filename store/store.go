@@ -52,6 +52,9 @@ var (
 	ErrExists = errors.New("a file already exists at this path")
 	// ErrReadOnly reports a write attempted through a read-only handle.
 	ErrReadOnly = errors.New("the vault was opened read-only")
+	// ErrReadOnlyFS reports a vault opened for writing on a file system
+	// mounted read-only.
+	ErrReadOnlyFS = errors.New("the vault file is on a read-only file system")
 )
 
 // Options control how a vault file is opened.
@@ -77,6 +80,10 @@ func boltOptions(o Options) *bolt.Options {
 	return &bolt.Options{Timeout: t, ReadOnly: o.ReadOnly, OpenFile: o.OpenFile, FreelistType: bolt.FreelistMapType}
 }
 
+// initTempPrefix starts the name of the temporary file Create builds a new
+// vault in, beside its final name.
+const initTempPrefix = ".vault-init-"
+
 // Create makes a new vault file at path holding header, atomically: it is
 // built in a temporary file in the same folder, synced, and linked into place
 // only if nothing exists at path. The file is created with mode 0600. init,
@@ -88,7 +95,7 @@ func Create(path string, header []byte, init func(*Tx) error) error {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".vault-init-*")
+	tmp, err := os.CreateTemp(dir, initTempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
 	}
@@ -182,6 +189,8 @@ func Open(path string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("%w (%v)", ErrNotVault, err)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot open the vault file for writing: permission denied")
+	case errors.Is(err, syscall.EROFS):
+		return nil, fmt.Errorf("%w: nothing was changed (commands that only read it still work)", ErrReadOnlyFS)
 	case err != nil:
 		return nil, fmt.Errorf("%w (%v)", ErrNotVault, err)
 	}

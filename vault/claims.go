@@ -108,6 +108,8 @@ type ClaimUpdate struct {
 	Visits          *int
 	FilingLimitDays *int
 	AppealBy        *Date
+	// PatientDOB, when non-nil, sets the patient's date of birth ("" clears it).
+	PatientDOB *Date
 	// Status, when set, moves the claim to this status on StatusOn (today
 	// when empty), appending to its status history.
 	Status   string
@@ -160,6 +162,9 @@ func (v *Vault) UpdateClaim(c *Claim, u ClaimUpdate) (*Claim, bool, error) {
 	}
 	if u.AppealBy != nil {
 		n.AppealBy = *u.AppealBy
+	}
+	if u.PatientDOB != nil {
+		n.PatientDOB = *u.PatientDOB
 	}
 	normalizeClaim(n)
 	if err := validateClaim(n); err != nil {
@@ -225,7 +230,7 @@ func claimChanges(a, b *Claim) []string {
 		{"diagnoses", slices.Equal(a.Diagnoses, b.Diagnoses)},
 		{"billed", equalPtr(a.Billed, b.Billed)}, {"paid", equalPtr(a.Paid, b.Paid)},
 		{"visits", equalPtr(a.Visits, b.Visits)}, {"filing limit", equalPtr(a.FilingLimitDays, b.FilingLimitDays)},
-		{"appeal-by date", a.AppealBy == b.AppealBy},
+		{"appeal-by date", a.AppealBy == b.AppealBy}, {"date of birth", a.PatientDOB == b.PatientDOB},
 	} {
 		if !f.same {
 			out = append(out, f.name)

@@ -236,7 +236,7 @@ func TestRemoveClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Remove(c); err == nil || !strings.Contains(err.Error(), "still holds 1 items") {
+	if err := v.Remove(c); err == nil || !strings.Contains(err.Error(), "claim back-2026 still holds 1 call: remove them first") {
 		t.Fatalf("removing a claim with items: %v", err)
 	}
 	if err := v.Remove(call); err != nil {

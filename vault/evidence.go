@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"vault/vault/internal/filetype"
 )
 
 // NewDocument is a document about to be added: its metadata and where its
@@ -77,12 +82,13 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 	now := v.Now()
 	// Check every document's metadata before reading any bytes.
 	out := make([]*Document, len(docs))
+	dated := make([]dateSource, len(docs))
 	for i := range docs {
-		d, err := v.newDocumentRecord(claim, &docs[i], now)
+		d, src, err := v.newDocumentRecord(claim, &docs[i], now)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", docs[i].label(i), err)
 		}
-		out[i] = d
+		out[i], dated[i] = d, src
 	}
 	existing, err := v.documentsBySHA(claim.ID)
 	if err != nil {
@@ -119,14 +125,17 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 		}
 		mt := detectType(blob.Head, d.FileName)
 		d.MediaType = mt.String()
-		if what := refusedType(mt); what != "" && !o.AnyType {
+		if what, err := v.refusedContent(mt, d); err != nil || what != "" && !o.AnyType {
 			discard()
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w: nothing was added", name, err)
+			}
 			return nil, nil, refusef("%s is %s (%s), which insurers do not accept: nothing was added (give --any-type to store it anyway)", name, what, shortType(d.MediaType))
 		}
 		if !o.AllowDuplicate {
-			if prev, ok := existing[d.SHA256]; ok {
+			if err := duplicateRule(existing, claim, d, name, "nothing was added (give --allow-duplicate to store it again)"); err != nil {
 				discard()
-				return nil, nil, refusef("%s is already stored under claim %s as %s (same SHA-256): nothing was added (give --allow-duplicate to store it again)", name, claim.Name, prev.ID)
+				return nil, nil, err
 			}
 			if j, ok := batch[d.SHA256]; ok {
 				discard()
@@ -158,17 +167,44 @@ func (v *Vault) AddDocuments(claim *Claim, docs []NewDocument, o AddOptions) ([]
 		discard()
 		return nil, nil, fmt.Errorf("add documents to claim %s: %w: nothing was added", claim.Name, err)
 	}
+	for i, d := range out {
+		if w := dated[i].warning(d, docs[i].label(i)); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
 	return out, warnings, nil
 }
 
+// dateSource says where a new document's date came from when none was given.
+type dateSource int
+
+const (
+	dateGiven    dateSource = iota // the caller gave the date
+	dateFromName                   // found in the file name
+	dateToday                      // defaulted to today
+)
+
+// warning tells the user how a document they gave no date got its date, and
+// how to change it: always for a date read from the file name, and for a
+// date of service (receipt, clinical note) defaulted to today.
+func (s dateSource) warning(d *Document, label string) string {
+	switch {
+	case s == dateFromName:
+		return fmt.Sprintf("%s %s is dated %s, taken from its file name %s: if that is wrong, change it with 'vault edit %s --date D'", d.Kind, d.ID, d.Date, label, d.ID)
+	case s == dateToday && datedByService(d.Kind):
+		return fmt.Sprintf("%s %s (%s) has no date of service: it defaulted to today, %s; set the real one with 'vault edit %s --date D'", d.Kind, d.ID, label, d.Date, d.ID)
+	}
+	return ""
+}
+
 // newDocumentRecord builds and checks a document's metadata.
-func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) (*Document, error) {
+func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) (*Document, dateSource, error) {
 	if nd.Open == nil {
-		return nil, errors.New("no content to read")
+		return nil, dateGiven, errors.New("no content to read")
 	}
 	kind, err := ParseKind(nd.Kind)
 	if err != nil {
-		return nil, err
+		return nil, dateGiven, err
 	}
 	d := &Document{
 		Claim:      claim.ID,
@@ -183,16 +219,24 @@ func (v *Vault) newDocumentRecord(claim *Claim, nd *NewDocument, now time.Time) 
 		Added:      now.UTC(),
 	}
 	normalizeItem(d)
+	src := dateGiven
 	if d.Date == "" {
+		src = dateToday
 		d.Date = DateOf(now)
+		if named, ok := fileNameDate(d.FileName, now); ok && !d.Typed {
+			src, d.Date = dateFromName, named
+		}
 	}
 	if d.Title == "" && d.FileName != "" {
 		d.Title = strings.TrimSuffix(d.FileName, filepath.Ext(d.FileName))
 	}
 	if err := validateDocument(d); err != nil {
-		return nil, err
+		return nil, dateGiven, err
 	}
-	return d, nil
+	if d.Typed && src == dateToday {
+		src = dateGiven // typed text is written now: today is its date
+	}
+	return d, src, nil
 }
 
 // storeBytes opens a new document's content and streams it into a blob.
@@ -210,6 +254,19 @@ func (v *Vault) storeBytes(nd *NewDocument) (*Blob, error) {
 }
 
 // documentsBySHA maps the SHA-256 of every document under a claim to it.
+// duplicateRule is the one rule for the same bytes twice under a claim, for
+// a document added (AddDocuments) or moved in (UpdateItemWith): it refuses
+// d when existing (the claim's documents by SHA-256) holds another document
+// with d's bytes. label names d; outcome says what was left and how to
+// override.
+func duplicateRule(existing map[string]*Document, claim *Claim, d *Document, label, outcome string) error {
+	prev, ok := existing[d.SHA256]
+	if !ok || prev.ID == d.ID {
+		return nil
+	}
+	return refusef("%s is already stored under claim %s as %s (same SHA-256): %s", label, claim.Name, prev.ID, outcome)
+}
+
 func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 	items, err := v.Items(claimID)
 	if err != nil {
@@ -224,6 +281,32 @@ func (v *Vault) documentsBySHA(claimID string) (map[string]*Document, error) {
 		}
 	}
 	return m, nil
+}
+
+// refusedContent says what a document just stored is when the vault refuses
+// it (see filetype): a program, a script, an archive... by its detected type
+// or its name, or "markup that can run code" for HTML and SVG holding a
+// script, an event handler or the like, which needs the whole file: it is
+// read back from the vault (markup larger than filetype.MaxMarkup is refused
+// unchecked).
+func (v *Vault) refusedContent(mt *mimetype.MIME, d *Document) (string, error) {
+	if what := filetype.Refused(mt, d.FileName); what != "" {
+		return what, nil
+	}
+	if !filetype.IsMarkup(d.MediaType, d.FileName) {
+		return "", nil
+	}
+	if d.Size > filetype.MaxMarkup {
+		return "markup (HTML or SVG) too large to check for scripts", nil
+	}
+	var buf bytes.Buffer
+	if err := v.ReadDocument(d, &buf); err != nil {
+		return "", fmt.Errorf("read it back to check it: %w", err)
+	}
+	if filetype.ActiveContent(buf.Bytes()) {
+		return "markup with a script or an event handler", nil
+	}
+	return "", nil
 }
 
 // TitleFromText returns a title for typed text: its first non-empty line,
@@ -352,7 +435,18 @@ func (v *Vault) LogCondition(claim *Claim, c Condition) (*Condition, error) {
 // A document's bytes never change: its blob, size, SHA-256 and media type
 // must be as stored. The history keeps what the item was. It returns the
 // names of the fields that changed (none: nothing is written).
-func (v *Vault) UpdateItem(r Record) ([]string, error) {
+func (v *Vault) UpdateItem(r Record) ([]string, error) { return v.UpdateItemWith(r, EditOptions{}) }
+
+// EditOptions relax the checks of UpdateItemWith.
+type EditOptions struct {
+	// AllowDuplicate moves a document into a claim that already holds the
+	// same bytes (the rule AddDocuments applies to a new document).
+	AllowDuplicate bool
+}
+
+// UpdateItemWith is UpdateItem with options: a document moved to another
+// claim follows the duplicate rule of AddDocuments, unless o.AllowDuplicate.
+func (v *Vault) UpdateItemWith(r Record, o EditOptions) ([]string, error) {
 	cur, err := v.Record(r.RecordID())
 	if err != nil {
 		return nil, err
@@ -378,6 +472,15 @@ func (v *Vault) UpdateItem(r Record) ([]string, error) {
 	normalizeItem(r)
 	if err := Validate(r); err != nil {
 		return nil, err
+	}
+	if d, ok := r.(*Document); ok && d.Claim != cur.ClaimID() && !o.AllowDuplicate {
+		existing, err := v.documentsBySHA(d.Claim)
+		if err != nil {
+			return nil, err
+		}
+		if err := duplicateRule(existing, claim, d, "document "+d.ID, "nothing was changed (give --allow-duplicate to move it anyway)"); err != nil {
+			return nil, err
+		}
 	}
 	changed, err := changedFields(cur, r)
 	if err != nil || len(changed) == 0 {
@@ -428,26 +531,74 @@ func jsonFields(r Record) (map[string]json.RawMessage, error) {
 // was. Exports are never removed: they are the record of what left the
 // vault.
 func (v *Vault) Remove(r Record) error {
+	var exports []string
 	switch r.RecordType() {
 	case TypeExport:
 		return fmt.Errorf("%s is an export: exports stay in the vault as the record of what was sent", r.RecordID())
 	case TypeClaim:
-		items, err := v.Items(r.RecordID())
-		if err != nil {
+		var err error
+		if exports, err = v.claimRemovable(r.(*Claim)); err != nil {
 			return err
-		}
-		if len(items) > 0 {
-			return fmt.Errorf("claim %s still holds %d items: remove them first (see 'vault list --claim %s')", r.(*Claim).Name, len(items), r.(*Claim).Name)
 		}
 	}
 	note := string(r.RecordType())
 	if c, ok := r.(*Claim); ok {
 		note = "claim " + c.Name
 	}
-	if err := v.Update(func(t *Tx) error { return t.Delete(r.RecordID(), note) }); err != nil {
-		return fmt.Errorf("remove %s: %w", r.RecordID(), err)
+	err := v.Update(func(t *Tx) error {
+		for _, id := range exports {
+			if err := t.Delete(id, "export of "+note); err != nil {
+				return err
+			}
+		}
+		return t.Delete(r.RecordID(), note)
+	})
+	if err != nil {
+		return fmt.Errorf("remove %s: %w: nothing was removed", r.RecordID(), err)
 	}
 	return nil
+}
+
+// claimRemovable checks that a claim holds no evidence (documents, calls,
+// condition notes) and no insurer's request, naming what it holds when it
+// does. The records of its exports do not block: they go with the claim, in
+// the same transaction, and the history keeps their metadata. It returns
+// their IDs.
+func (v *Vault) claimRemovable(c *Claim) ([]string, error) {
+	items, err := v.Items(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var exports []string
+	counts := map[Type]int{}
+	for _, it := range items {
+		if it.RecordType() == TypeExport {
+			exports = append(exports, it.RecordID())
+			continue
+		}
+		counts[it.RecordType()]++
+	}
+	var holds []string
+	for _, k := range []struct {
+		t         Type
+		one, many string
+	}{{TypeDocument, "document", "documents"}, {TypeCall, "call", "calls"}, {TypeCondition, "condition note", "condition notes"}, {TypeRequest, "insurer's request", "insurer's requests"}} {
+		switch n := counts[k.t]; n {
+		case 0:
+		case 1:
+			holds = append(holds, "1 "+k.one)
+		default:
+			holds = append(holds, fmt.Sprintf("%d %s", n, k.many))
+		}
+	}
+	if len(holds) == 0 {
+		return exports, nil
+	}
+	see := fmt.Sprintf("'vault list --claim %s'", c.Name)
+	if counts[TypeRequest] > 0 {
+		see += fmt.Sprintf(" and 'vault request list --claim %s'", c.Name)
+	}
+	return nil, refusef("claim %s still holds %s: remove them first (see %s); nothing was removed", c.Name, strings.Join(holds, ", "), see)
 }
 
 // normalizeItem puts an item's fields in their stored form, in place: text

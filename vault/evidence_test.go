@@ -32,8 +32,9 @@ func TestAddDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(warnings) != 0 {
-		t.Errorf("warnings: %v", warnings)
+	// The receipt had its date; the note's date of service defaulted to today.
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "clinical-note "+docs[1].ID+" (note.txt) has no date of service: it defaulted to today, 2026-05-01; set the real one with 'vault edit "+docs[1].ID+" --date D'") {
+		t.Errorf("warnings: %q", warnings)
 	}
 	d := docs[0]
 	if d.Kind != "receipt" || d.Date != "2026-03-04" || d.FileName != "receipt-0304.pdf" || d.Title != "receipt-0304" ||
@@ -49,6 +50,20 @@ func TestAddDocuments(t *testing.T) {
 	var buf bytes.Buffer
 	if err := v.ReadDocument(d, &buf); err != nil || buf.String() != pdfBytes {
 		t.Errorf("ReadDocument = %q, %v", buf.String(), err)
+	}
+
+	// A date in the file name is taken, and said; a letter dated today is
+	// not warned about.
+	named, warnings, err := v.AddDocuments(c, []NewDocument{
+		textDoc("receipt", "receipt-2026-02-03.pdf", pdfBytes+"2"),
+		textDoc("clinical-note", "IMG_20260203_142233.txt", "visit 2"),
+		textDoc("lmn", "letter.pdf", pdfBytes+"3"),
+	}, AddOptions{})
+	if err != nil || named[0].Date != "2026-02-03" || named[1].Date != "2026-02-03" || named[2].Date != "2026-05-01" {
+		t.Fatalf("dated from names = %+v, %v", named, err)
+	}
+	if len(warnings) != 2 || warnings[0] != "receipt "+named[0].ID+" is dated 2026-02-03, taken from its file name receipt-2026-02-03.pdf: if that is wrong, change it with 'vault edit "+named[0].ID+" --date D'" {
+		t.Errorf("warnings = %q", warnings)
 	}
 
 	// A typed note gets its first line as title.

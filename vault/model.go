@@ -44,6 +44,7 @@ type Claim struct {
 	ID              string         `json:"id"`
 	Name            string         `json:"name"`
 	Patient         string         `json:"patient,omitempty"`
+	PatientDOB      Date           `json:"patient_dob,omitempty"` // date of birth, for the packet's cover
 	Insurer         string         `json:"insurer"`
 	Plan            string         `json:"plan,omitempty"`
 	MemberID        string         `json:"member_id,omitempty"`
@@ -206,6 +207,13 @@ type Export struct {
 	BundleSize   int64        `json:"bundle_size"`
 	Files        []ExportFile `json:"files"`
 	Missing      []string     `json:"missing,omitempty"`
+	// Kind is "pdf" for a PDF packet, "" for a zip bundle (every export
+	// before packets); Pages is the packet's page count, and Part and Parts
+	// number the files of a packet split by --max-size (0 when not split).
+	Kind  string `json:"kind,omitempty"`
+	Pages int    `json:"pages,omitempty"`
+	Part  int    `json:"part,omitempty"`
+	Parts int    `json:"parts,omitempty"`
 }
 
 // RecordID implements Record.

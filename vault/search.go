@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"vault/crypto"
 	"vault/store"
@@ -18,7 +23,8 @@ const MaxSearchBytes = 8 << 20
 type Hit struct {
 	Item Record
 	// Fields are where the text was found: title, file_name, summary,
-	// promised, rep, ref, text, measures, content.
+	// promised, rep, ref, text, measures, content, and the facts date,
+	// amount, cpt, insurer, referrer, provider, claim_number.
 	Fields []string
 	// Snippet is a short excerpt around the first match, on one line.
 	Snippet string
@@ -48,16 +54,39 @@ func (v *Vault) Search(text string, f Filter) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	claims, err := v.Claims()
+	if err != nil {
+		return nil, err
+	}
+	claimByID := map[string]*Claim{}
+	for _, c := range claims {
+		claimByID[c.ID] = c
+	}
+	amount, isAmount := parseSearchAmount(needle)
+	words := strings.Fields(needle)
 	var hits []Hit
 	for _, r := range items {
 		h := Hit{Item: r}
-		for _, fv := range searchFields(r) {
+		fields := append(searchFields(r), searchFacts(r, claimByID[r.ClaimID()])...)
+		for _, fv := range fields {
+			if fv.name == "date" && !searchDatePattern.MatchString(needle) {
+				continue // "03" is not a date
+			}
 			if s, ok := findIn(fv.value, needle); ok {
 				h.Fields = append(h.Fields, fv.name)
 				if h.Snippet == "" {
 					h.Snippet = s
 				}
 			}
+		}
+		if d, ok := r.(*Document); ok && isAmount && d.Amount != nil && *d.Amount == amount && !slices.Contains(h.Fields, "amount") {
+			h.Fields = append(h.Fields, "amount")
+			if h.Snippet == "" {
+				h.Snippet = d.Amount.String()
+			}
+		}
+		if len(h.Fields) == 0 && len(words) > 1 {
+			h.Fields, h.Snippet = allWordsIn(fields, words)
 		}
 		if s, ok := contents[r.RecordID()]; ok {
 			h.Fields = append(h.Fields, "content")
@@ -73,6 +102,64 @@ func (v *Vault) Search(text string, f Filter) ([]Hit, error) {
 }
 
 type fieldValue struct{ name, value string }
+
+// searchFacts lists the facts Search also matches an item by: its date
+// (2026-03 finds March), a receipt's CPT codes, and its claim's insurer,
+// referrer, provider and claim number.
+func searchFacts(r Record, c *Claim) []fieldValue {
+	out := []fieldValue{{"date", string(ItemDate(r))}}
+	if d, ok := r.(*Document); ok && len(d.CPT) > 0 {
+		var codes []string
+		for _, l := range d.CPT {
+			codes = append(codes, l.Code)
+		}
+		out = append(out, fieldValue{"cpt", strings.Join(codes, " ")})
+	}
+	if c != nil {
+		out = append(out, fieldValue{"insurer", c.Insurer}, fieldValue{"referrer", c.Referrer},
+			fieldValue{"provider", c.Provider}, fieldValue{"claim_number", c.ClaimNumber})
+	}
+	return out
+}
+
+// searchDatePattern is a search text Search matches against dates: a
+// year, a month (2026-03) or a day.
+var searchDatePattern = regexp.MustCompile(`^(19|20|21)[0-9]{2}(-[0-9]{2}(-[0-9]{2})?)?$`)
+
+// parseSearchAmount reads a search text that is an amount (95, 95.00, $95).
+func parseSearchAmount(s string) (Cents, bool) {
+	if strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
+		return 0, false
+	}
+	a, err := ParseAmount(s)
+	return a, err == nil
+}
+
+// allWordsIn reports the fields in which every word is found, in any order
+// and spread over the fields ("call back" finds "call me back"), and a
+// snippet around the first word; nil when a word is found nowhere.
+func allWordsIn(fields []fieldValue, words []string) ([]string, string) {
+	var names []string
+	snip := ""
+	for _, w := range words {
+		found := false
+		for _, fv := range fields {
+			if s, ok := findIn(fv.value, w); ok {
+				found = true
+				if !slices.Contains(names, fv.name) {
+					names = append(names, fv.name)
+				}
+				if snip == "" {
+					snip = s
+				}
+			}
+		}
+		if !found {
+			return nil, ""
+		}
+	}
+	return names, snip
+}
 
 // searchFields lists the text fields of an item that Search looks at.
 func searchFields(r Record) []fieldValue {
@@ -100,12 +187,32 @@ func findIn(s, needle string) (string, bool) {
 	low := strings.ToLower(s)
 	i := strings.Index(low, needle)
 	if i < 0 {
-		return "", false
+		// Accents folded on both sides: "reception" finds "Réception".
+		folded := foldAccents(low)
+		if i = strings.Index(folded, foldAccents(needle)); i < 0 {
+			return "", false
+		}
+		return snippet(folded, i, len(foldAccents(needle))), true
 	}
 	if len(low) == len(s) {
 		return snippet(s, i, len(needle)), true
 	}
 	return snippet(low, i, len(needle)), true
+}
+
+// foldAccents drops the combining marks of s (é -> e, ñ -> n), so that a
+// search typed without accents finds text written with them.
+func foldAccents(s string) string {
+	if PlainText(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // snippetContext is how many characters a snippet shows on each side.

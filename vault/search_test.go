@@ -34,6 +34,16 @@ func TestSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	amount := Cents(9500)
+	rc := textDoc("receipt", "r.pdf", pdfBytes+"%r")
+	rc.Date, rc.Amount, rc.CPT = "2026-03-04", &amount, []CPTLine{{"97124", 2}}
+	rcs, _, err := v.AddDocuments(neck, []NewDocument{rc}, AddOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := v.UpdateClaim(neck, ClaimUpdate{ClaimNumber: ptr("CLM-0042"), Referrer: ptr("Dr. Natarajan")}); err != nil {
+		t.Fatal(err)
+	}
 	type hit struct{ id, fields string }
 	for _, tc := range []struct {
 		text string
@@ -51,6 +61,16 @@ func TestSearch(t *testing.T) {
 		{"odi=42", Filter{}, []hit{{cond.ID, "measures"}}},
 		{"sitting", Filter{ClaimID: back.ID}, nil},
 		{"nothing like this", Filter{}, nil},
+		{"95", Filter{}, []hit{{rcs[0].ID, "amount"}}},
+		{"$95.00", Filter{}, []hit{{rcs[0].ID, "amount"}}},
+		{"97124", Filter{}, []hit{{rcs[0].ID, "cpt"}}},
+		{"2026-03", Filter{}, []hit{{rcs[0].ID, "date"}}},
+		{"2026-04", Filter{}, []hit{{call.ID, "date"}}},
+		{"clm-0042", Filter{}, []hit{{cond.ID, "claim_number"}, {rcs[0].ID, "claim_number"}}},
+		{"natarajan", Filter{}, []hit{{cond.ID, "referrer"}, {rcs[0].ID, "referrer"}}},
+		{"decision pending", Filter{}, []hit{{call.ID, "promised,summary"}}},
+		{"decision nowhere", Filter{}, nil},
+		{"faxed reception", Filter{}, []hit{{docs[2].ID, "title"}}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			hits, err := v.Search(tc.text, tc.f)

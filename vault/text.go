@@ -173,3 +173,25 @@ func SafeName(s string) string {
 	}
 	return Quote(s)
 }
+
+// TerminalSafe reports whether b can be written to a terminal as it is:
+// it holds no control character a terminal acts on (escape sequences that
+// move the cursor, retitle the window or write the clipboard, OSC 52) but
+// tab, line feed and carriage return. A byte 0x80 to 0x9f that is not part
+// of a UTF-8 character counts as a control: 8-bit terminals act on it.
+func TerminalSafe(b []byte) bool {
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			if b[0] >= 0x80 && b[0] < 0xa0 {
+				return false
+			}
+		case r == '\t' || r == '\n' || r == '\r':
+		case isControl(r):
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}

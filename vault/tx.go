@@ -92,8 +92,8 @@ func (v *Vault) newTx(st *store.Tx) *Tx {
 	return &Tx{v: v, st: st, puts: map[string]Record{}, dels: map[string]bool{}}
 }
 
-// Update runs fn in one write transaction. When fn returns an error nothing
-// is written.
+// Update runs fn in one write transaction. When fn returns an error, or the
+// commit fails, nothing is written, and the error matches ErrNothingChanged.
 func (v *Vault) Update(fn func(*Tx) error) error {
 	var t *Tx
 	err := v.db.Update(func(st *store.Tx) error {
@@ -104,7 +104,8 @@ func (v *Vault) Update(fn func(*Tx) error) error {
 		return t.commit()
 	})
 	if err != nil {
-		return err
+		// bbolt rolled the transaction back: the file holds what it held.
+		return Unchanged(err)
 	}
 	v.state = t.state
 	if v.cache != nil {

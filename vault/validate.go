@@ -129,11 +129,44 @@ func longestCommonPrefix(s string, candidates []string, min int) string {
 }
 
 // ParseKind checks a document kind: `unknown kind "reciept" (did you mean
-// receipt?)`.
-func ParseKind(s string) (string, error) { return oneOf("kind", s, documentKinds) }
+// receipt?)`; a word people use for a kind gets that kind suggested
+// (`unknown kind "superbill" (did you mean receipt?)`).
+func ParseKind(s string) (string, error) { return parseKindOf(s, documentKinds) }
 
 // ParseItemKind checks an item kind: a document kind, call or condition.
-func ParseItemKind(s string) (string, error) { return oneOf("kind", s, itemKinds) }
+func ParseItemKind(s string) (string, error) { return parseKindOf(s, itemKinds) }
+
+// kindSynonyms maps the words patients, clinics and insurers use for a paper
+// to the vault's kind of it. The user still chooses: a synonym is suggested,
+// never taken silently, so that the kind on file is the one they meant.
+var kindSynonyms = map[string]string{
+	"note": KindClinicalNote, "notes": KindClinicalNote, "session-note": KindClinicalNote, "session-notes": KindClinicalNote,
+	"therapy-note": KindClinicalNote, "treatment-note": KindClinicalNote, "progress-note": KindClinicalNote,
+	"soap-note": KindClinicalNote, "soap": KindClinicalNote, "visit-note": KindClinicalNote, "chart": KindClinicalNote,
+	"bill": KindReceipt, "invoice": KindReceipt, "superbill": KindReceipt, "super-bill": KindReceipt,
+	"statement": KindReceipt, "itemized-receipt": KindReceipt, "payment": KindReceipt,
+	"letter": KindLMN, "doctor-letter": KindLMN, "doctors-letter": KindLMN, "prescription-letter": KindLMN,
+	"medical-necessity": KindLMN, "necessity-letter": KindLMN, "letter-of-medical-necessity": KindLMN,
+	"rx": KindPrescription, "script": KindPrescription, "order": KindPrescription,
+	"referral-letter": KindReferral, "ref": KindReferral,
+	"prior-auth": KindAuthorization, "preauthorization": KindAuthorization, "pre-authorization": KindAuthorization,
+	"auth": KindAuthorization, "approval": KindAuthorization,
+	"explanation-of-benefits": KindEOB, "benefits-statement": KindEOB,
+	"denial-letter": KindDenial, "rejection": KindDenial, "appeal-letter": KindAppeal, "grievance": KindAppeal,
+	"plan-document": KindPolicy, "sbc": KindPolicy, "summary-of-benefits": KindPolicy, "coverage": KindPolicy,
+	"email": KindCorrespond, "mail": KindCorrespond, "correspondance": KindCorrespond,
+}
+
+// parseKindOf checks a kind against allowed, suggesting the kind a synonym
+// stands for before the nearest spelling.
+func parseKindOf(s string, allowed []string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.NewReplacer(" ", "-", "_", "-").Replace(t)
+	if k, ok := kindSynonyms[t]; ok && !slices.Contains(allowed, t) {
+		return "", fmt.Errorf("unknown kind %s (did you mean %s?)", Quote(s), k)
+	}
+	return oneOf("kind", s, allowed)
+}
 
 // ParsePlan checks a plan type.
 func ParsePlan(s string) (string, error) { return oneOf("plan", s, plans) }
@@ -281,6 +314,9 @@ func checkDate(field string, d Date, required bool) error {
 	if d.Time().IsZero() || len(d) != len(DateLayout) {
 		return fmt.Errorf("bad %s %s: expected YYYY-MM-DD", field, Quote(string(d)))
 	}
+	if !d.Valid() {
+		return fmt.Errorf("%s %s is out of range: give a year from %d to %d", field, Quote(string(d)), MinYear, MaxYear)
+	}
 	return nil
 }
 
@@ -359,6 +395,9 @@ func validateClaim(c *Claim) error {
 	}
 	if c.FilingLimitDays != nil && (*c.FilingLimitDays < 1 || *c.FilingLimitDays > 3650) {
 		return fieldError("filing_limit_days", fmt.Errorf("bad filing limit %d days: expected 1 to 3650", *c.FilingLimitDays))
+	}
+	if err := checkDate("date of birth", c.PatientDOB, false); err != nil {
+		return fieldError("patient_dob", err)
 	}
 	if err := checkDate("appeal-by date", c.AppealBy, false); err != nil {
 		return fieldError("appeal_by", err)
@@ -448,6 +487,9 @@ func validateCall(c *Call) error {
 	if c.At.IsZero() {
 		return errors.New("the call has no time")
 	}
+	if y := c.At.Year(); y < MinYear || y > MaxYear {
+		return fmt.Errorf("the call's time %s is out of range: give a year from %d to %d", c.At.Format("2006-01-02 15:04"), MinYear, MaxYear)
+	}
 	if c.Party != "" {
 		if _, err := ParseParty(c.Party); err != nil {
 			return err
@@ -491,53 +533,6 @@ func validateCondition(c *Condition) error {
 		}
 	}
 	return checkTexts(noteText("text", "text", c.Text))
-}
-
-// refusedTypes are media types insurers do not accept, with what they are.
-var refusedTypes = map[string]string{
-	"application/vnd.microsoft.portable-executable": "a program",
-	"application/x-elf":                             "a program",
-	"application/x-executable":                      "a program",
-	"application/x-object":                          "a program",
-	"application/x-sharedlib":                       "a program",
-	"application/x-mach-binary":                     "a program",
-	"application/wasm":                              "a program",
-	"application/x-java-applet":                     "a program",
-	"application/x-bytecode.python":                 "a program",
-	"application/x-ms-installer":                    "an installer",
-	"application/x-installshield":                   "an installer",
-	"application/vnd.android.package-archive":       "an installer",
-	"application/x-chrome-extension":                "an installer",
-	"application/x-ms-shortcut":                     "a shortcut",
-	"text/x-shellscript":                            "a script",
-	"application/zip":                               "an archive",
-	"application/java-archive":                      "an archive",
-	"application/x-7z-compressed":                   "an archive",
-	"application/x-tar":                             "an archive",
-	"application/x-xar":                             "an archive",
-	"application/x-bzip2":                           "an archive",
-	"application/gzip":                              "an archive",
-	"application/vnd.rar":                           "an archive",
-	"application/zstd":                              "an archive",
-	"application/x-xz":                              "an archive",
-	"application/lzip":                              "an archive",
-	"application/x-cpio":                            "an archive",
-	"application/x-archive":                         "an archive",
-	"application/vnd.ms-cab-compressed":             "an archive",
-	"application/vnd.debian.binary-package":         "an archive",
-	"application/x-rpm":                             "an archive",
-	"application/zlib":                              "an archive",
-}
-
-// refusedType says what a detected type is ("an archive") when insurers do
-// not accept it, or "" when they may.
-func refusedType(mt *mimetype.MIME) string {
-	for t, what := range refusedTypes {
-		if mt.Is(t) {
-			return what
-		}
-	}
-	return ""
 }
 
 // officeTypes are zip-based formats whose marker may lie beyond the first

@@ -2,8 +2,10 @@ package vault
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"vault/vault/internal/filetype"
 )
 
 func TestParseICD10(t *testing.T) {
@@ -48,6 +50,16 @@ func TestParseKind(t *testing.T) {
 		{"clinical-notes", `(did you mean clinical-note?)`},
 		{"xyzzy", `unknown kind "xyzzy": use one of referral,`},
 		{"call", `unknown kind "call"`},
+		{"session-note", `unknown kind "session-note" (did you mean clinical-note?)`},
+		{"Note", `(did you mean clinical-note?)`},
+		{"bill", `(did you mean receipt?)`},
+		{"invoice", `(did you mean receipt?)`},
+		{"superbill", `(did you mean receipt?)`},
+		{"letter", `(did you mean lmn?)`},
+		{"doctor-letter", `(did you mean lmn?)`},
+		{"prescription letter", `(did you mean lmn?)`},
+		{"rx", `(did you mean prescription?)`},
+		{"prior_auth", `(did you mean authorization?)`},
 	} {
 		if _, err := ParseKind(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseKind(%q) = %v, want %q", tc.in, err, tc.want)
@@ -253,9 +265,14 @@ func TestFileTypes(t *testing.T) {
 		{"a.pdf", zip, "an archive", true},
 		{"prog", elf, "a program", false},
 		{"x.tar.gz", gz, "an archive", false},
+		// By extension, whatever the bytes look like.
+		{"setup.exe", []byte{0x13, 0x37, 0x00, 0xfe, 0x99}, "a program", false},
+		{"run.py", text, "a script", false},
+		{"install.iso", []byte{0, 0, 0, 0}, "a disk image", false},
+		{"help.chm", []byte("ITSF\x03\x00\x00\x00"), "compiled help (it can run code)", false},
 	} {
 		mt := detectType(tc.head, tc.name)
-		if got := refusedType(mt); got != tc.refused {
+		if got := filetype.Refused(mt, tc.name); got != tc.refused {
 			t.Errorf("%s: refusedType = %q, want %q (%s)", tc.name, got, tc.refused, mt)
 		}
 		if w := extensionWarning(tc.name, mt); (w != "") != tc.warn {
@@ -263,7 +280,7 @@ func TestFileTypes(t *testing.T) {
 		}
 	}
 	// A zip named .docx is taken for a Word document and accepted.
-	if mt := detectType(zip, "letter.docx"); refusedType(mt) != "" || !mt.Is("application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
+	if mt := detectType(zip, "letter.docx"); filetype.Refused(mt, "letter.docx") != "" || !mt.Is("application/vnd.openxmlformats-officedocument.wordprocessingml.document") {
 		t.Errorf("zip named .docx: %s", mt)
 	}
 	if !IsText("text/plain; charset=utf-8") || IsText("application/pdf") {
@@ -281,5 +298,18 @@ func TestQuote(t *testing.T) {
 	}
 	if _, err := ParseICD10(strings.Repeat("M", 1000)); err == nil || len(err.Error()) > 200 {
 		t.Errorf("a long code is echoed: %d bytes", len(err.Error()))
+	}
+}
+
+// TestKindSynonymsNameRealKinds: every synonym suggests a kind that exists,
+// and no synonym hides a real kind.
+func TestKindSynonymsNameRealKinds(t *testing.T) {
+	for word, kind := range kindSynonyms {
+		if !slices.Contains(documentKinds, kind) {
+			t.Errorf("synonym %q suggests %q, not a document kind", word, kind)
+		}
+		if slices.Contains(itemKinds, word) {
+			t.Errorf("synonym %q is itself a kind", word)
+		}
 	}
 }

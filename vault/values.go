@@ -11,11 +11,26 @@ import (
 // Date is a calendar day written YYYY-MM-DD; the empty Date means none.
 type Date string
 
-// DateLayout is the one accepted form of a date.
+// DateLayout is the form every date is stored and printed in.
 const DateLayout = "2006-01-02"
 
-// ParseDate reads a date typed by the user: YYYY-MM-DD, "today" or
-// "yesterday" (relative to now, in its location).
+// DateForms names the forms ParseDate accepts, for error messages and help.
+const DateForms = "YYYY-MM-DD, MM/DD/YYYY or YYYY/MM/DD (or today, yesterday)"
+
+// MinYear and MaxYear bound the years a Date may have: a patient's records
+// and an insurer's deadlines fall well within them, and every Date in the
+// range has four digits, so that dates order as their text does.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
+
+// ParseDate reads a date typed by the user: YYYY-MM-DD, the US form
+// MM/DD/YYYY (month first: this vault's rules are US rules), YYYY/MM/DD,
+// "today" or "yesterday" (relative to now, in its location). The month and
+// day of the slashed forms may have one digit (3/4/2026); the year always has
+// four, so that 03/04/26 is refused rather than guessed. The Date is always
+// YYYY-MM-DD, with a year from MinYear to MaxYear.
 func ParseDate(s string, now time.Time) (Date, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "today":
@@ -23,11 +38,36 @@ func ParseDate(s string, now time.Time) (Date, error) {
 	case "yesterday":
 		return DateOf(now.AddDate(0, 0, -1)), nil
 	}
-	t, err := time.Parse(DateLayout, s)
-	if err != nil || len(s) != len(DateLayout) {
-		return "", fmt.Errorf("bad date %s: expected YYYY-MM-DD (or today, yesterday)", Quote(s))
+	t, ok := parseDateForms(s)
+	if !ok {
+		return "", fmt.Errorf("bad date %s: expected %s", Quote(s), DateForms)
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return "", fmt.Errorf("date %s is out of range: give a year from %d to %d", Quote(s), MinYear, MaxYear)
 	}
 	return DateOf(t), nil
+}
+
+// parseDateForms parses the numeric forms ParseDate accepts.
+func parseDateForms(s string) (time.Time, bool) {
+	if len(s) == len(DateLayout) {
+		if t, err := time.Parse(DateLayout, s); err == nil {
+			return t, true
+		}
+	}
+	if len(s) > len("12/31/2026") {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{"1/2/2006", "2006/1/2"} {
+		t, err := time.Parse(layout, s)
+		if err == nil && strings.Count(s, "/") == 2 && !strings.Contains(s, "//") {
+			if layout == "1/2/2006" && len(s[strings.LastIndexByte(s, '/')+1:]) != 4 {
+				continue
+			}
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // DateOf returns the calendar day of t in t's location.
@@ -43,16 +83,27 @@ func (d Date) Time() time.Time {
 	return t
 }
 
-// Valid reports whether d is a well-formed calendar day (YYYY-MM-DD).
+// Valid reports whether d is a well-formed calendar day (YYYY-MM-DD) of a
+// year from MinYear to MaxYear.
 func (d Date) Valid() bool {
-	return len(d) == len(DateLayout) && !d.Time().IsZero()
+	if len(d) != len(DateLayout) {
+		return false
+	}
+	t := d.Time()
+	return !t.IsZero() && t.Year() >= MinYear && t.Year() <= MaxYear
 }
 
 // AddDays returns the date n days later (earlier when n < 0).
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
 
-// Before reports whether d is earlier than e. Dates compare as strings.
-func (d Date) Before(e Date) bool { return d < e }
+// Before reports whether d is earlier than e, as calendar days when both
+// are valid (and as text otherwise, which puts the empty Date first).
+func (d Date) Before(e Date) bool {
+	if d.Valid() && e.Valid() {
+		return d.Time().Before(e.Time())
+	}
+	return d < e
+}
 
 // Cents is an amount of money in integer cents, so that it is exact.
 type Cents int64

@@ -46,19 +46,22 @@ func TestCentsString(t *testing.T) {
 
 func TestParseDate(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 30, 0, 0, time.UTC)
-	good := map[string]Date{"2026-02-28": "2026-02-28", "today": "2026-03-01", "Yesterday": "2026-02-28", "2024-02-29": "2024-02-29"}
+	good := map[string]Date{"2026-02-28": "2026-02-28", "today": "2026-03-01", "Yesterday": "2026-02-28", "2024-02-29": "2024-02-29",
+		"03/04/2026": "2026-03-04", "3/4/2026": "2026-03-04", "12/31/2026": "2026-12-31", "02/29/2024": "2024-02-29",
+		"2026/03/04": "2026-03-04", "2026/3/4": "2026-03-04"}
 	for in, want := range good {
 		if got, err := ParseDate(in, now); err != nil || got != want {
 			t.Errorf("ParseDate(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "2026-2-28", "2026-02-30", "2025-02-29", "03/04/2026", "2026-03-04T10:00", "tomorrow", strings.Repeat("x", 5000)} {
+	for _, in := range []string{"", "2026-2-28", "2026-02-30", "2025-02-29", "2026-03-04T10:00",
+		"03/04/26", "13/04/2026", "02/30/2026", "04/31/2026", "2026/13/01", "2026/02/30", "3//4/2026", "03-04-2026", "04.03.2026", "0003/04/2026", "3/4/02026", "tomorrow", strings.Repeat("x", 5000)} {
 		_, err := ParseDate(in, now)
 		if err == nil {
 			t.Errorf("ParseDate(%q) accepted", in)
 			continue
 		}
-		if !strings.Contains(err.Error(), "expected YYYY-MM-DD") || len(err.Error()) > 200 {
+		if !strings.Contains(err.Error(), "expected YYYY-MM-DD, MM/DD/YYYY or YYYY/MM/DD") || len(err.Error()) > 200 {
 			t.Errorf("ParseDate(%q) error %q: want a short error naming the form", in, err)
 		}
 	}

@@ -216,7 +216,7 @@ func (s *scaleResult) measureRollback(cfg *config, fx *fixture, dir string) erro
 	}
 	setBehind := func(fn func() (time.Duration, error)) func() (time.Duration, error) {
 		return func() (time.Duration, error) {
-			if err := integrity.SaveSeen(stateDir, behind); err != nil {
+			if err := integrity.SaveSeen(stateDir, "", behind); err != nil {
 				return 0, err
 			}
 			return fn()

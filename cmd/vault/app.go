@@ -74,6 +74,7 @@ func run(args []string, e *env) int {
 	app.Metadata = map[string]any{typedArgsKey: args}
 	var unknown string
 	app.CommandNotFound = func(_ *cli.Context, name string) { unknown = name }
+	args = helpToFlag(args)
 	args, err := reorderArgs(app, args)
 	if err == nil {
 		err = app.Run(args)
@@ -96,6 +97,16 @@ func run(args []string, e *env) int {
 	return 1
 }
 
+// helpToFlag turns `vault help CMD [SUB]` into `vault CMD [SUB] --help`, so
+// that help works for every command and subcommand the way --help does.
+func helpToFlag(args []string) []string {
+	if len(args) < 3 || args[1] != "help" {
+		return args
+	}
+	out := append([]string{args[0]}, args[2:]...)
+	return append(out, "--help")
+}
+
 // describe turns an error into what the user should read.
 func describe(err error) string {
 	switch {
@@ -103,8 +114,13 @@ func describe(err error) string {
 		return "the vault is in use by another vault process"
 	case errors.Is(err, vault.ErrWrongSecret):
 		return "wrong passphrase or recovery code"
-	case errors.Is(err, syscall.ENOSPC):
-		return "the disk is full: nothing was changed; free some space and try again"
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		// "Nothing was changed" only where the step that failed says so;
+		// otherwise the error's own words say what was done.
+		if errors.Is(err, vault.ErrNothingChanged) {
+			return "the disk is full: nothing was changed; free some space and try again"
+		}
+		return "the disk is full: " + err.Error() + "; free some space and try again"
 	}
 	return err.Error()
 }
@@ -144,14 +160,24 @@ func openVaultAt(c *cli.Context, e *env, path string, readOnly bool) (*vault.Vau
 	if err := checkVaultFile(path); err != nil {
 		return nil, err
 	}
-	pass, err := readPassphrase(c, e, "Passphrase: ", false)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(pass)
-	v, err := vault.Open(path, vault.Secret{Passphrase: pass}, openOptions(c, e, readOnly))
-	if err != nil {
-		return nil, openError(path, err)
+	// A passphrase typed on the terminal may be mistyped: ask again, up to
+	// promptTries times. One from a file is what it is.
+	prompted := c.String("passphrase-file") == ""
+	var v *vault.Vault
+	for try := 1; ; try++ {
+		pass, err := readPassphrase(c, e, "Passphrase: ", false)
+		if err != nil {
+			return nil, err
+		}
+		v, err = vault.Open(path, vault.Secret{Passphrase: pass}, openOptions(c, e, readOnly))
+		clear(pass)
+		if err == nil {
+			break
+		}
+		if !prompted || !errors.Is(err, vault.ErrWrongSecret) || try == promptTries {
+			return nil, openError(path, err)
+		}
+		fmt.Fprintln(e.stderr, "Wrong passphrase: try again.")
 	}
 	maintWarnRollback(e, v)
 	return v, nil

@@ -74,7 +74,7 @@ func TestExitStatus(t *testing.T) {
 		{"extra argument is a usage error", []string{"vault", "passwd", "x"}, 2, "vault: passwd takes no arguments\n"},
 		{"unknown command is a usage error", []string{"vault", "lst"}, 2, "vault: unknown command \"lst\" (did you mean list?)\n"},
 		{"a mistyped flag gets no second suggestion", []string{"vault", "list", "--kindd", "receipt"}, 2, "vault: flag provided but not defined: -kindd\n"},
-		{"a mistyped subcommand", []string{"vault", "claim", "lst"}, 2, "vault: unknown claim command \"lst\": use claim new, set, list or show\n"},
+		{"a mistyped subcommand", []string{"vault", "claim", "lst"}, 2, "vault: unknown claim command \"lst\": use claim new, set, list, show or rm\n"},
 		{"missing vault is an error", []string{"vault", "passwd", "--vault", "/nonexistent/v.db"}, 1, "vault: no vault at /nonexistent/v.db: create one with 'vault init' or give --vault PATH\n"},
 	}
 	for _, tt := range tests {

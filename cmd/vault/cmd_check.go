@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -67,9 +66,8 @@ func checkCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usagef("check takes no arguments: give the claim with --claim NAME")
 			}
-			name := strings.TrimSpace(c.String("claim"))
-			if name == "" {
-				return usagef("check needs --claim NAME (see 'vault claim list')")
+			if !recClaimGiven(c, e) {
+				return usagef("check needs --claim NAME (see 'vault claim list'), or a current claim ('vault use NAME')")
 			}
 			day, err := checkAsOf(c, e)
 			if err != nil {
@@ -80,7 +78,7 @@ func checkCommand(e *env) *cli.Command {
 				return err
 			}
 			defer maintCloseVault(e, v)
-			claim, err := v.ClaimByName(name)
+			claim, err := recClaimByFlag(c, e, v)
 			if err != nil {
 				return err
 			}
@@ -149,7 +147,26 @@ func statusCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeStatusJSON(e.stdout, sums)
 			}
-			return writeStatusText(e.stdout, sums, day)
+			if err := writeStatusText(e.stdout, sums, day); err != nil {
+				return err
+			}
+			return statusCurrentClaim(c, e, v)
 		},
 	}
+}
+
+// statusCurrentClaim says which claim is the current one ('vault use').
+func statusCurrentClaim(c *cli.Context, e *env, v *vault.Vault) error {
+	id, err := recCurrentClaimID(c, e)
+	if err != nil || id == "" {
+		return err
+	}
+	if r, err := v.Record(id); err == nil {
+		if cl, ok := r.(*vault.Claim); ok {
+			fmt.Fprintf(e.stdout, "\nCurrent claim: %s (commands without --claim use it; 'vault use --clear' forgets it)\n", cl.Name)
+			return nil
+		}
+	}
+	fmt.Fprintln(e.stdout, "\nThe current claim set with 'vault use' is no longer in this vault: choose one with 'vault use NAME'")
+	return nil
 }

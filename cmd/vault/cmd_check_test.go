@@ -209,12 +209,12 @@ func TestCheckCommandBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"check"}, 2, "vault: check needs --claim NAME (see 'vault claim list')\n"},
+		{[]string{"check"}, 2, "vault: check needs --claim NAME (see 'vault claim list'), or a current claim ('vault use NAME')\n"},
 		{[]string{"check", "back-2026"}, 2, "vault: check takes no arguments: give the claim with --claim NAME\n"},
-		{[]string{"check", "--claim", "back-2026", "--as-of", "2026-13-01"}, 2, "vault: --as-of: bad date \"2026-13-01\": expected YYYY-MM-DD (or today, yesterday)\n"},
+		{[]string{"check", "--claim", "back-2026", "--as-of", "2026-13-01"}, 2, "vault: --as-of: bad date \"2026-13-01\": expected YYYY-MM-DD, MM/DD/YYYY or YYYY/MM/DD (or today, yesterday)\n"},
 		{[]string{"check", "--claim", "bak-2026"}, 1, "vault: unknown claim \"bak-2026\" (did you mean back-2026?)\n"},
 		{[]string{"status", "extra"}, 2, "vault: status takes no arguments"},
-		{[]string{"status", "--as-of", "5/1/2026"}, 2, "vault: --as-of: bad date"},
+		{[]string{"status", "--as-of", "5/1/26"}, 2, "vault: --as-of: bad date"},
 	} {
 		out, errOut, code := runCheckCLI(t, path, pass, tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" || strings.Count(errOut, "\n") != 1 {

@@ -15,6 +15,7 @@ import (
 	"vault/vault/bundle"
 	"vault/vault/check"
 	"vault/vault/export"
+	"vault/vault/packet"
 )
 
 // exportCommands are requests, export, exports, verify-bundle and demo.
@@ -68,7 +69,7 @@ func expSelection(c *cli.Context, e *env) (export.Selection, error) {
 func expExportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "export",
-		Usage:     "write a verifiable bundle (zip) of a claim's evidence: what the insurer asked for",
+		Usage:     "write a claim's evidence as one stamped PDF packet (-o FILE.pdf) or a verifiable zip bundle: what the insurer asked for",
 		ArgsUsage: " ",
 		Description: "Without selection flags the bundle holds the whole claim. Otherwise an item is included when\n" +
 			"--id names it, or when its kind is one of the --kinds (any kind if none) and its date is within\n" +
@@ -76,14 +77,18 @@ func expExportCommand(e *env) *cli.Command {
 			"selection and marks the request answered. Every --kind and --on date must match an item and every\n" +
 			"--id must be an item of the claim: otherwise nothing is written and each gap is listed\n" +
 			"(--allow-missing writes the bundle anyway, listing the gaps in it). The bundle's format is in\n" +
-			"docs/BUNDLE.md; 'vault verify-bundle' checks one.",
+			"docs/BUNDLE.md; 'vault verify-bundle' checks one.\n" +
+			"With -o FILE.pdf (or --format pdf) it writes one PDF instead: a cover, the contents with the page each\n" +
+			"exhibit starts on, every exhibit stamped 'Claim N · patient · Exhibit k · page p of P', an integrity\n" +
+			"page, and the original files attached. Documents a PDF cannot hold (HEIC photos, office files,\n" +
+			"damaged or password-protected PDFs) are refused up front (--allow-missing lists them as not included).",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required unless --request is given)"},
 			&cli.StringFlag{Name: "request", Usage: "answer this stored request (its ID or a unique prefix; see 'vault request list')"},
 			&cli.BoolFlag{Name: "allow-missing", Usage: "write the bundle even when items asked for are missing"},
 			&cli.BoolFlag{Name: "force", Usage: "replace the output file if it exists"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the bundle to write, such as claim.zip (required)"},
-		}, expSelectionFlags()...),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "the bundle to write, such as claim.zip or claim.pdf (required)"},
+		}, append(expSelectionFlags(), expPacketFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("export takes no arguments (got %q): give the output file with -o OUT.zip", c.Args().First())
@@ -92,6 +97,10 @@ func expExportCommand(e *env) *cli.Command {
 			if strings.TrimSpace(out) == "" {
 				return usagef("give the bundle to write with -o OUT.zip")
 			}
+			format, err := expFormat(c, out)
+			if err != nil {
+				return err
+			}
 			sel, err := expSelection(c, e)
 			if err != nil {
 				return err
@@ -99,7 +108,7 @@ func expExportCommand(e *env) *cli.Command {
 			if c.IsSet("request") && !sel.IsZero() {
 				return usagef("--request uses the request's own selection: drop --kind, --from, --to, --on and --id")
 			}
-			if !c.IsSet("request") && strings.TrimSpace(c.String("claim")) == "" {
+			if !c.IsSet("request") && !recClaimGiven(c, e) {
 				return usagef("give the claim with --claim NAME (see 'vault claim list'), or a request with --request RID")
 			}
 			v, err := openVault(c, e, false)
@@ -107,7 +116,7 @@ func expExportCommand(e *env) *cli.Command {
 				return err
 			}
 			defer maintCloseVault(e, v)
-			claim, req, err := expClaimAndRequest(c, v)
+			claim, req, err := expClaimAndRequest(c, e, v)
 			if err != nil {
 				return err
 			}
@@ -120,6 +129,13 @@ func expExportCommand(e *env) *cli.Command {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
+			if format == packet.Kind {
+				if err := expWritePacket(ctx, c, e, v, plan, out); err != nil {
+					return err
+				}
+				expPrintFindings(e, v, plan)
+				return nil
+			}
 			bar := newProgressBar(e)
 			res, err := export.Write(ctx, v, plan, export.Options{
 				Output: out, Force: c.Bool("force"), AllowMissing: c.Bool("allow-missing"), Progress: bar.update,
@@ -137,11 +153,11 @@ func expExportCommand(e *env) *cli.Command {
 
 // expClaimAndRequest finds the claim of --claim and the request of
 // --request; with both, the request must be one of the claim's.
-func expClaimAndRequest(c *cli.Context, v *vault.Vault) (*vault.Claim, *vault.Request, error) {
+func expClaimAndRequest(c *cli.Context, e *env, v *vault.Vault) (*vault.Claim, *vault.Request, error) {
 	var claim *vault.Claim
 	var err error
-	if name := strings.TrimSpace(c.String("claim")); name != "" {
-		if claim, err = v.ClaimByName(name); err != nil {
+	if strings.TrimSpace(c.String("claim")) != "" || !c.IsSet("request") {
+		if claim, err = recClaimByFlag(c, e, v); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -233,7 +249,7 @@ func expPrintFindings(e *env, v *vault.Vault, plan *export.Plan) {
 func expExportsCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "exports",
-		Usage:     "list the bundles exported: what was sent, and when",
+		Usage:     "list the bundles and PDF packets exported: what was sent, and when",
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "claim", Usage: "only this claim's exports"},
@@ -244,7 +260,7 @@ func expExportsCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				claimID, err := recClaimFilter(c, v)
+				claimID, err := recClaimFilter(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -264,9 +280,16 @@ func expExportsCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := newTable(e.stdout)
-				w.Row("WHEN", "ID", "CLAIM", "REQUEST", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
+				w.Row("ID", "WHEN", "CLAIM", "REQUEST", "KIND", "PAGES", "FILES", "MISSING", "BUNDLE SHA-256", "OUTPUT")
 				for _, x := range list {
-					w.Row(recLocalTime(x.At), x.ID, names[x.Claim], x.Request, fmt.Sprint(expFileCount(x)),
+					kind, pages := "zip", "-"
+					if x.Kind != "" {
+						kind = x.Kind
+					}
+					if x.Pages > 0 {
+						pages = fmt.Sprint(x.Pages)
+					}
+					w.Row(x.ID, recLocalTime(x.At), names[x.Claim], x.Request, kind, pages, fmt.Sprint(expFileCount(x)),
 						fmt.Sprint(len(x.Missing)), expShortHash(x.BundleSHA256), x.Output)
 				}
 				return w.Flush()

@@ -18,6 +18,7 @@ import (
 	"vault/vault"
 	"vault/vault/bundle"
 	"vault/vault/export"
+	"vault/vault/packet"
 	"vault/vault/sample"
 )
 
@@ -35,7 +36,7 @@ func expDemoCommand(e *env) *cli.Command {
 			"session notes, EOB, denial), three calls, before/progress/after condition notes and the insurer's\n" +
 			"records request; then exports the request's bundle, verifies it, and prints what to try next.\n" +
 			"The demo passphrase is written to DIR/passphrase.txt. Nothing here is real data.",
-		Flags: kdfFlags(),
+		Flags: kdfFlags(""),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usagef("demo takes at most one folder, got %d arguments", c.NArg())
@@ -76,6 +77,8 @@ type demo struct {
 	request                            *vault.Request
 	bundlePath                         string
 	result                             *export.Result
+	packetPath                         string
+	packet                             *packet.Result
 	verified                           *bundle.Result
 	elapsed                            time.Duration
 }
@@ -118,6 +121,11 @@ func buildDemo(dir string, kdf crypto.KDFParams, now func() time.Time, docs []sa
 	}
 	if !d.verified.OK() {
 		return nil, fmt.Errorf("the demo bundle fails verification: %s", strings.Join(d.verified.Problems, "; "))
+	}
+	// The same answer as one stamped PDF, for portals that take PDF only.
+	d.packetPath = filepath.Join(dir, fmt.Sprintf("%s-request-%s.pdf", d.claim.Name, d.request.ID))
+	if d.packet, err = packet.Write(context.Background(), v, plan, packet.WriteOptions{Output: d.packetPath}); err != nil {
+		return nil, fmt.Errorf("export the demo packet: %w", err)
 	}
 	return d, nil
 }
@@ -303,6 +311,8 @@ func (d *demo) print(e *env) {
 	t.Row("  bundle", fmt.Sprintf("%s (%s, %s), answers the request",
 		d.bundlePath, recPlural(len(d.result.Manifest.Files), "file", "files"), recFormatSize(d.result.Export.BundleSize)))
 	t.Row("  verified", fmt.Sprintf("signature and every file's SHA-256 OK, signing key %s", d.verified.Fingerprint()))
+	t.Row("  packet", fmt.Sprintf("%s (one stamped PDF, %s, %s, the originals attached)",
+		d.packetPath, recPlural(d.packet.Packet.Pages(), "page", "pages"), recFormatSize(d.packet.Exports[0].BundleSize)))
 	t.Flush()
 
 	g := fmt.Sprintf("--vault %s --passphrase-file %s", q(d.vaultPath), q(d.passFile))
@@ -314,6 +324,7 @@ func (d *demo) print(e *env) {
 		fmt.Sprintf("vault request list %s", g),
 		fmt.Sprintf("vault exports --claim %s %s", d.claim.Name, g),
 		fmt.Sprintf("vault verify-bundle %s", q(d.bundlePath)),
+		fmt.Sprintf("vault verify-bundle %s    # the PDF packet: open it in any PDF reader", q(d.packetPath)),
 		fmt.Sprintf("unzip -d %s %s    # then open index.html there in a browser", q(filepath.Join(d.dir, "bundle")), q(d.bundlePath)),
 		fmt.Sprintf("vault export --claim %s --kind clinical-note --kind condition --from 2026-03-01 --to 2026-03-31 -o %s %s",
 			d.claim.Name, q(filepath.Join(d.dir, "notes.zip")), g),

@@ -57,13 +57,21 @@ type expExportJSON struct {
 	BundleSize   int64         `json:"bundle_size"`
 	Files        []expFileJSON `json:"files"`
 	Missing      []string      `json:"missing"`
+	Kind         string        `json:"kind"`  // "zip" or "pdf"
+	Pages        int           `json:"pages"` // a PDF packet's pages, 0 for a zip
+	Part         int           `json:"part,omitempty"`
+	Parts        int           `json:"parts,omitempty"`
 }
 
 func expExportsJSON(list []*vault.Export, names map[string]string) []expExportJSON {
 	out := make([]expExportJSON, 0, len(list))
 	for _, x := range list {
 		j := expExportJSON{ID: x.ID, Claim: names[x.Claim], Request: x.Request, At: x.At.UTC().Format(time.RFC3339),
-			Output: x.Output, BundleSHA256: x.BundleSHA256, BundleSize: x.BundleSize, Files: []expFileJSON{}, Missing: nonNil(x.Missing)}
+			Output: x.Output, BundleSHA256: x.BundleSHA256, BundleSize: x.BundleSize, Files: []expFileJSON{}, Missing: nonNil(x.Missing),
+			Kind: "zip", Pages: x.Pages, Part: x.Part, Parts: x.Parts}
+		if x.Kind != "" {
+			j.Kind = x.Kind
+		}
 		for _, f := range x.Files {
 			j.Files = append(j.Files, expFileJSON{Path: f.Path, SHA256: f.SHA256, Size: f.Size, ID: f.ID})
 		}

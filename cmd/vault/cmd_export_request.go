@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -33,14 +32,16 @@ func expRequestAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
 			&cli.StringFlag{Name: "received", Usage: "the day the request arrived (default today)"},
 			&cli.StringFlag{Name: "due", Usage: "the day the answer is due"},
-			&cli.StringFlag{Name: "note", Usage: "what the letter asks, in its words"},
-		}, expSelectionFlags()...),
+		}, append(textFlag("note", "what the letter asks, in its words"), expSelectionFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if err := recNoArgs(c, "request add"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if err := readTextFiles(c, e, "note"); err != nil {
+				return err
+			}
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			sel, err := expSelection(c, e)
 			if err != nil {
@@ -54,7 +55,7 @@ func expRequestAddCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -89,7 +90,7 @@ func expRequestListCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				claimID, err := recClaimFilter(c, v)
+				claimID, err := recClaimFilter(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -110,10 +111,10 @@ func expRequestListCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := newTable(e.stdout)
-				w.Row("RECEIVED", "DUE", "ID", "CLAIM", "STATUS", "ASKS FOR")
+				w.Row("ID", "RECEIVED", "DUE", "CLAIM", "STATUS", "ASKS FOR")
 				for _, st := range list {
 					r := st.Request
-					w.Row(string(r.Received), string(r.Due), r.ID, names[r.Claim], expRequestStatus(st.State, today),
+					w.Row(r.ID, string(r.Received), string(r.Due), names[r.Claim], expRequestStatus(st.State, today),
 						export.RequestSelection(r).Describe())
 				}
 				return w.Flush()

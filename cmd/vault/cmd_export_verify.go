@@ -29,8 +29,10 @@ func expVerifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "verify-bundle",
 		Usage:     "check an exported bundle: every file present with its hash and size, nothing unlisted, the signature",
-		ArgsUsage: "BUNDLE.zip",
-		Description: "Needs no vault and no passphrase: anyone with the bundle can run it. Each problem is printed on\n" +
+		ArgsUsage: "BUNDLE.zip | PACKET.pdf",
+		Description: "Needs no vault and no passphrase: anyone with the bundle can run it. A PDF packet's attached files\n" +
+			"are checked the same way, against its attached manifest.json and signature (the integrity page\n" +
+			"shows the same list). Each problem is printed on\n" +
 			"its own line; the exit status is 0 only when there is none.\n" +
 			"With --vault PATH on the command line (VAULT_PATH alone does not count) it also opens that vault\n" +
 			"(read-only, with the passphrase) and says whether this vault signed the bundle and whether the\n" +
@@ -44,7 +46,7 @@ func expVerifyCommand(e *env) *cli.Command {
 				return usagef("verify-bundle takes one bundle, got %d arguments", c.NArg())
 			}
 			path := c.Args().First()
-			res, err := bundle.Verify(path)
+			res, err := expVerifyFile(path)
 			if err != nil {
 				var pe *os.PathError
 				if errors.As(err, &pe) {

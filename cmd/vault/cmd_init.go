@@ -13,10 +13,18 @@ import (
 	"vault/vault"
 )
 
-func kdfFlags() []cli.Flag {
+// kdfFlags are the key derivation flags; base is what applies when they are
+// absent (the recommended setting, or the vault's current one for passwd),
+// printed as each flag's default.
+func kdfFlags(base string) []cli.Flag {
+	def := crypto.DefaultKDF()
+	mem, passes := fmt.Sprint(def.MemoryKiB/1024), fmt.Sprint(def.Time)
+	if base != "" {
+		mem, passes = base, base
+	}
 	return []cli.Flag{
-		&cli.UintFlag{Name: "kdf-memory", Usage: "Argon2id memory in MiB (default 64; at least 8)"},
-		&cli.UintFlag{Name: "kdf-time", Usage: "Argon2id passes (default 3; at least 1)"},
+		&cli.UintFlag{Name: "kdf-memory", Usage: "Argon2id memory in MiB (at least 8)", DefaultText: mem},
+		&cli.UintFlag{Name: "kdf-time", Usage: "Argon2id passes (at least 1)", DefaultText: passes},
 	}
 }
 
@@ -49,7 +57,7 @@ func initCommand(e *env) *cli.Command {
 		Name:      "init",
 		Usage:     "create a new vault and print its recovery code",
 		ArgsUsage: " ",
-		Flags:     kdfFlags(),
+		Flags:     kdfFlags(""),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("init takes no arguments (give the file with --vault PATH)")
@@ -96,7 +104,7 @@ func passwdCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "new-passphrase-file", Usage: "read the new passphrase from the first line of this file"},
 			&cli.StringFlag{Name: "recovery-code-file", Usage: "unlock with the recovery code in this file instead of the old passphrase"},
-		}, kdfFlags()...),
+		}, kdfFlags("the vault's current setting")...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("passwd takes no arguments")

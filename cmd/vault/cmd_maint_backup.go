@@ -14,17 +14,17 @@ import (
 func maintBackupCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "backup",
-		Usage:     "write a consistent, verified copy of the vault (as encrypted as the vault) to OUT; restore by opening it with --vault OUT",
-		ArgsUsage: "OUT",
+		Usage:     "write a consistent, verified copy of the vault (as encrypted as the vault) to OUT, or into the folder OUT as vault-YYYY-MM-DD-HHMMSS.db; restore by opening it with --vault FILE",
+		ArgsUsage: "OUT | FOLDER",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "force", Usage: "replace OUT if it exists"},
 			&cli.BoolFlag{Name: "read-data", Usage: "also decrypt every document of the copy when verifying it"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 || c.Args().First() == "" {
-				return usagef("backup takes one argument, the file to write: vault backup OUT")
+				return usagef("backup takes one argument, the file or folder to write to: vault backup OUT")
 			}
-			out := c.Args().First()
+			out := vault.BackupTarget(c.Args().First(), e.now())
 			path, err := vaultPath(c, e)
 			if err != nil {
 				return err

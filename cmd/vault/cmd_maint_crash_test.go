@@ -100,7 +100,7 @@ func newCrashWorld(t *testing.T, size int) *crashWorld {
 		}
 	}
 	v.Close()
-	w.mustRun(t, "rm", goneID)
+	w.mustRun(t, "rm", "--yes", goneID)
 	var err error
 	if w.template, err = os.ReadFile(w.vault); err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func crashCommands() []crashCommand {
 		{name: "add a large file", args: func(w *crashWorld) []string {
 			return []string{"add", "--claim", "knee-pt", "--kind", "eob", "--any-type", "--date", "2026-04-12", w.big}
 		}},
-		{name: "rm a large document", args: func(w *crashWorld) []string { return []string{"rm", w.bigID} }},
+		{name: "rm a large document", args: func(w *crashWorld) []string { return []string{"rm", "--yes", w.bigID} }},
 		{name: "passwd", args: func(w *crashWorld) []string { return []string{"passwd", "--new-passphrase-file", w.pass2} }, newPass: true},
 		{name: "claim set", args: func(w *crashWorld) []string {
 			return []string{"claim", "set", "knee-pt", "--status", "submitted", "--billed", "420", "--claim-number", "C-1"}

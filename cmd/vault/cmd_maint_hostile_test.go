@@ -138,6 +138,18 @@ func TestHostileInput(t *testing.T) {
 		{"claim set: visits not a number", []string{"claim", "set", "knee-pt", "--visits", "many"}, "many"},
 		// Adding documents.
 		{"add without --claim", []string{"add", "--kind", "receipt", "--text", "x"}, "claim"},
+		// Issue 12's paths: outputs over the vault, dates out of range,
+		// text files, types that run when opened.
+		{"get over the vault", []string{"get", doc, "-o", h.path, "--force"}, "is the vault itself: choose another file"},
+		{"export over the vault", []string{"export", "--claim", "knee-pt", "-o", h.path, "--force"}, "is the vault itself: choose another file"},
+		{"backup over the vault", []string{"backup", h.path, "--force"}, "is the vault itself: choose another file"},
+		{"year 0000", []string{"claim", "set", "knee-pt", "--status", "submitted", "--on", "0000-01-01"}, "out of range"},
+		{"year 9999", []string{"add", "--claim", "knee-pt", "--kind", "denial", "--date", "9999-12-31", "--text", "x"}, "out of range"},
+		{"summary and summary file", []string{"log-call", "--claim", "knee-pt", "--rep", "D", "--summary", "x", "--summary-file", "notes.txt"}, "not both"},
+		{"summary file a folder", []string{"log-call", "--claim", "knee-pt", "--rep", "D", "--summary-file", filepath.Join(d, "folder")}, "folder"},
+		{"text file missing", []string{"add", "--claim", "knee-pt", "--kind", "clinical-note", "--text-file", filepath.Join(d, "missing")}, "missing"},
+		{"script by name", []string{"add", "--claim", "knee-pt", "--kind", "other", write("run.sh", "echo hi\n")}, "is a script"},
+		{"svg with a script", []string{"add", "--claim", "knee-pt", "--kind", "other", write("c.svg", `<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>`)}, "markup with a script"},
 		{"add to an unknown claim", []string{"add", "--claim", "nope", "--kind", "receipt", "--text", "x"}, "nope"},
 		{"add: bad kind", []string{"add", "--claim", "knee-pt", "--kind", "bogus", "--text", "x"}, "bogus"},
 		{"add: bad date", []string{"add", "--claim", "knee-pt", "--kind", "receipt", "--date", "31/12/2026", "--text", "x"}, "31/12/2026"},
@@ -169,8 +181,8 @@ func TestHostileInput(t *testing.T) {
 		// Changing and removing.
 		{"edit: bad amount", []string{"edit", doc, "--amount", "1,5"}, "1,5"},
 		{"edit: unknown claim", []string{"edit", doc, "--claim", "nope"}, "nope"},
-		{"rm: no such ID", []string{"rm", "zzzzzzzz"}, "zzzzzzzz"},
-		{"rm: a claim with items", []string{"rm", "knee-pt"}, ""},
+		{"rm: no such ID", []string{"rm", "--yes", "zzzzzzzz"}, "zzzzzzzz"},
+		{"rm: a claim with items", []string{"rm", "--yes", "knee-pt"}, ""},
 		{"rm without an ID", []string{"rm"}, ""},
 		{"history: extra argument", []string{"history", "extra", "more"}, ""},
 		// Requests and exports.

@@ -26,6 +26,7 @@ func recordCommands(e *env) []*cli.Command {
 		recEditCommand(e),
 		recRmCommand(e),
 		recHistoryCommand(e),
+		recUseCommand(e),
 	}
 }
 
@@ -108,22 +109,33 @@ func recFieldError(err error) error {
 	return err
 }
 
-// recClaimByFlag looks up the claim named by --claim, which is required.
-func recClaimByFlag(c *cli.Context, v *vault.Vault) (*vault.Claim, error) {
+// recClaimByFlag looks up the claim named by --claim or, when the flag is
+// absent, the current claim ('vault use'); one of them is required.
+func recClaimByFlag(c *cli.Context, e *env, v *vault.Vault) (*vault.Claim, error) {
 	name := strings.TrimSpace(c.String("claim"))
+	if name == "" && !c.IsSet("claim") {
+		cl, err := recCurrentClaim(c, e, v)
+		if err != nil || cl != nil {
+			return cl, err
+		}
+	}
 	if name == "" {
-		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
+		return nil, usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 	}
 	return v.ClaimByName(name)
 }
 
-// recClaimFilter returns the ID of the claim named by --claim, or "" when the
-// flag is not given.
-func recClaimFilter(c *cli.Context, v *vault.Vault) (string, error) {
+// recClaimFilter returns the ID of the claim named by --claim, or of the
+// current claim ('vault use') when the flag is absent; "" when neither is.
+func recClaimFilter(c *cli.Context, e *env, v *vault.Vault) (string, error) {
 	if !c.IsSet("claim") {
-		return "", nil
+		cl, err := recCurrentClaim(c, e, v)
+		if err != nil || cl == nil {
+			return "", err
+		}
+		return cl.ID, nil
 	}
-	cl, err := recClaimByFlag(c, v)
+	cl, err := recClaimByFlag(c, e, v)
 	if err != nil {
 		return "", err
 	}

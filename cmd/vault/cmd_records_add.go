@@ -18,7 +18,7 @@ func recAddCommand(e *env) *cli.Command {
 		Name:      "add",
 		Usage:     "file documents under a claim: files, typed text (--text) or stdin (- --name FILE-NAME); all or none",
 		ArgsUsage: "FILE... | --text \"...\" | - --name FILE-NAME",
-		Flags: []cli.Flag{
+		Flags: append(textFlag("text", "typed text to store instead of a file"),
 			&cli.StringFlag{Name: "claim", Usage: "the claim's NAME (required)"},
 			&cli.StringFlag{Name: "kind", Usage: "the kind of document (required): " + strings.Join(vault.DocumentKinds(), ", ")},
 			&cli.StringFlag{Name: "date", Usage: "date of service (receipts, clinical notes) or the date written (default today)"},
@@ -26,18 +26,20 @@ func recAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "amount", Usage: "a receipt's amount, such as 85.00"},
 			recRepeatable("cpt", "a receipt's CPT code with units, such as 97124:2 (repeat for several)"),
 			&cli.StringFlag{Name: "valid-until", Usage: "until when a referral, prescription, lmn or authorization is valid"},
-			&cli.StringFlag{Name: "text", Usage: "typed text to store instead of a file"},
 			&cli.StringFlag{Name: "name", Usage: "the file name of what is read from stdin (-)"},
 			&cli.BoolFlag{Name: "allow-duplicate", Usage: "store a file already stored under the claim"},
 			&cli.BoolFlag{Name: "any-type", Usage: "store executables and archives too"},
-		},
+		),
 		Action: func(c *cli.Context) error {
+			if err := readTextFiles(c, e, "text"); err != nil {
+				return err
+			}
 			docs, err := recNewDocuments(c, e)
 			if err != nil {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -72,8 +74,8 @@ func recNewDocuments(c *cli.Context, e *env) ([]vault.NewDocument, error) {
 	if err != nil {
 		return nil, usagef("--kind: %v", err)
 	}
-	if strings.TrimSpace(c.String("claim")) == "" {
-		return nil, usagef("give the claim with --claim NAME (see 'vault claim list')")
+	if !recClaimGiven(c, e) {
+		return nil, usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 	}
 	base := vault.NewDocument{Kind: kind, Title: c.String("title")}
 	if base.Date, err = recDateFlag(c, e, "date"); err != nil {

@@ -18,6 +18,7 @@ func recClaimFieldFlags() []cli.Flag {
 		&cli.StringFlag{Name: "insurer", Usage: "the insurer (or FSA/HSA administrator)"},
 		&cli.StringFlag{Name: "plan", Usage: "plan type: " + strings.Join(vault.Plans(), ", ")},
 		&cli.StringFlag{Name: "patient", Usage: "the patient's name"},
+		&cli.StringFlag{Name: "patient-dob", Usage: "the patient's date of birth (YYYY-MM-DD), printed on the PDF packet's cover"},
 		&cli.StringFlag{Name: "member-id", Usage: "the member ID on the insurance card"},
 		&cli.StringFlag{Name: "group", Usage: "the group number"},
 		&cli.StringFlag{Name: "provider", Usage: "the rendering provider (therapist)"},
@@ -37,12 +38,13 @@ func recClaimCommand(e *env) *cli.Command {
 			recClaimSetCommand(e),
 			recClaimListCommand(e),
 			recClaimShowCommand(e),
+			recClaimRmCommand(e),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("unknown claim command %s: use claim new, set, list or show", vault.Quote(c.Args().First()))
+				return usagef("unknown claim command %s: use claim new, set, list, show or rm", vault.Quote(c.Args().First()))
 			}
-			return usagef("give a claim command: claim new, set, list or show")
+			return usagef("give a claim command: claim new, set, list, show or rm")
 		},
 	}
 }
@@ -52,15 +54,30 @@ func recClaimNewCommand(e *env) *cli.Command {
 		Name:      "new",
 		Usage:     "create a claim (status draft)",
 		ArgsUsage: "NAME",
-		Flags:     recClaimFieldFlags(),
+		Flags: append(recClaimFieldFlags(),
+			&cli.StringFlag{Name: "on", Usage: "the day the claim began, its first status date (default today)"}),
 		Action: func(c *cli.Context) error {
 			name, err := recOneArg(c, "claim new", "a NAME such as back-2026")
+			if err != nil {
+				return err
+			}
+			began, err := recDateFlag(c, e, "on")
+			if err != nil {
+				return err
+			}
+			dob, err := recOptionalDate(c, e, "patient-dob")
 			if err != nil {
 				return err
 			}
 			cl := vault.Claim{Name: name, Insurer: c.String("insurer"), Plan: c.String("plan"), Patient: c.String("patient"),
 				MemberID: c.String("member-id"), Group: c.String("group"), Provider: c.String("provider"), NPI: c.String("npi"),
 				License: c.String("license"), Referrer: c.String("referrer"), Diagnoses: c.StringSlice("diagnosis")}
+			if began != "" {
+				cl.StatusHistory = []vault.StatusChange{{Status: vault.StatusDraft, Date: began}}
+			}
+			if dob != nil {
+				cl.PatientDOB = *dob
+			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
 				added, err := v.NewClaim(cl)
 				if err != nil {
@@ -76,7 +93,7 @@ func recClaimNewCommand(e *env) *cli.Command {
 // recClaimCodeFlags are the flags of a claim's choices and codes, by the
 // JSON field they set: the vault's message about such a value names the
 // value, so the error names the flag first ("--plan: unknown plan ...").
-var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status"}
+var recClaimCodeFlags = map[string]string{"plan": "plan", "npi": "npi", "diagnoses": "diagnosis", "status": "status", "patient_dob": "patient-dob"}
 
 // recClaimError turns a claim field the vault refused (a *vault.FieldError)
 // into a usage error, exit status 2: "--FLAG: message" for a choice or a
@@ -192,6 +209,9 @@ func recClaimUpdate(c *cli.Context, e *env) (vault.ClaimUpdate, error) {
 		}
 		*n.dst = &x
 	}
+	if u.PatientDOB, err = recOptionalDate(c, e, "patient-dob"); err != nil {
+		return u, err
+	}
 	if u.AppealBy, err = recOptionalDate(c, e, "appeal-by"); err != nil {
 		return u, err
 	}
@@ -247,11 +267,11 @@ func recClaimListCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := newTable(e.stdout)
-				w.Row("CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
+				w.Row("ID", "CREATED", "NAME", "INSURER", "PLAN", "STATUS", "SINCE", "DOCS", "CALLS", "NOTES", "BILLED", "PAID")
 				for _, cl := range claims {
 					n := recCountItems(byClaim[cl.ID])
 					since := cl.StatusHistory[len(cl.StatusHistory)-1].Date
-					w.Row(string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
+					w.Row(cl.ID, string(vault.DateOf(cl.Created.Local())), cl.Name, cl.Insurer, cl.Plan, cl.Status, string(since),
 						fmt.Sprint(n.Documents), fmt.Sprint(n.Calls), fmt.Sprint(n.Conditions), recAmountCell(cl.Billed), recAmountCell(cl.Paid))
 				}
 				return w.Flush()
@@ -266,6 +286,22 @@ func recAmountCell(c *vault.Cents) string {
 		return ""
 	}
 	return c.String()
+}
+
+func recClaimRmCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "rm",
+		Usage:     "remove a claim that holds no evidence (its export records go with it); the history keeps what it was",
+		ArgsUsage: "NAME",
+		Flags:     []cli.Flag{&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "remove without asking (needed when stdin is not a terminal)"}},
+		Action: func(c *cli.Context) error {
+			name, err := recOneArg(c, "claim rm", "the claim's NAME")
+			if err != nil {
+				return err
+			}
+			return recRemoveClaim(c, e, name)
+		},
+	}
 }
 
 func recClaimShowCommand(e *env) *cli.Command {
@@ -311,6 +347,7 @@ func recPrintClaim(e *env, cl *vault.Claim, items []vault.Record) error {
 	field("Insurer", cl.Insurer)
 	field("Plan", cl.Plan)
 	field("Patient", cl.Patient)
+	field("Date of birth", string(cl.PatientDOB))
 	field("Member ID", cl.MemberID)
 	field("Group", cl.Group)
 	field("Claim number", cl.ClaimNumber)

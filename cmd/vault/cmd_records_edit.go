@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -26,30 +28,37 @@ func recEditCommand(e *env) *cli.Command {
 		recRepeatable("cpt", "a receipt's CPT codes, replacing them (--cpt \"\" clears them)"),
 		&cli.StringFlag{Name: "valid-until", Usage: "a letter's valid-until date (\"\" clears it)"},
 		&cli.StringFlag{Name: "name", Usage: "a document's original file name"},
+		&cli.BoolFlag{Name: "allow-duplicate", Usage: "with --claim: move a document into a claim that already holds the same bytes"},
 	}
 	flags = append(flags, recCallFlags()...)
 	flags = append(flags, recConditionFlags()...)
 	return &cli.Command{
 		Name:      "edit",
 		Usage:     "change an item's metadata (a document's bytes never change; the history keeps what it was)",
-		ArgsUsage: "ID",
+		ArgsUsage: "ID | last",
 		Flags:     flags,
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "edit", "an ID")
+			id, err := recOneArg(c, "edit", "an ID (or last)")
 			if err != nil {
+				return err
+			}
+			if err := readTextFiles(c, e, "summary", "promised", "text"); err != nil {
 				return err
 			}
 			var set []string
 			for _, f := range flags {
-				if c.IsSet(f.Names()[0]) {
+				if name := f.Names()[0]; c.IsSet(name) && !isTextFileFlag(c, name) && name != "allow-duplicate" {
 					set = append(set, f.Names()[0])
 				}
+			}
+			if c.Bool("allow-duplicate") && !c.IsSet("claim") {
+				return usagef("--allow-duplicate applies to a move: give --claim NAME too")
 			}
 			if len(set) == 0 {
 				return usagef("nothing to change: give the fields to change, such as --title T or --date D (see 'vault edit --help')")
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
+				r, err := recResolveItem(c, e, v, id)
 				if err != nil {
 					return err
 				}
@@ -69,7 +78,7 @@ func recEditCommand(e *env) *cli.Command {
 				if err != nil {
 					return err
 				}
-				got, err := v.UpdateItem(changed)
+				got, err := v.UpdateItemWith(changed, vault.EditOptions{AllowDuplicate: c.Bool("allow-duplicate")})
 				if err != nil {
 					return recFieldError(err)
 				}
@@ -88,7 +97,7 @@ func recEditCommand(e *env) *cli.Command {
 func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault.Record, error) {
 	claimID := r.ClaimID()
 	if c.IsSet("claim") {
-		cl, err := recClaimByFlag(c, v)
+		cl, err := recClaimByFlag(c, e, v)
 		if err != nil {
 			return nil, err
 		}
@@ -170,33 +179,116 @@ func recApplyEdit(c *cli.Context, e *env, v *vault.Vault, r vault.Record) (vault
 func recRmCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "rm",
-		Usage:     "remove a document (and its bytes), a call, a condition note, or an empty claim; the history keeps its metadata",
-		ArgsUsage: "ID",
+		Usage:     "remove a document (and its bytes), a call, a condition note, or a claim without evidence (by NAME or ID); the history keeps its metadata",
+		ArgsUsage: "ID | last | CLAIM-NAME",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "remove without asking (needed when stdin is not a terminal)"},
+			recLastClaimFlag(),
+		},
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "rm", "an ID")
+			id, err := recOneArg(c, "rm", "an ID (or last, or a claim's NAME)")
 			if err != nil {
 				return err
 			}
-			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
-				if err != nil {
-					return err
-				}
-				if err := v.Remove(r); err != nil {
-					return err
-				}
-				what := vault.ItemKind(r)
-				switch r := r.(type) {
-				case *vault.Claim:
-					what = "claim " + r.Name
-				case *vault.Document:
-					what = fmt.Sprintf("%s %s (%s)", r.Kind, r.RecordID(), recItemTitle(r))
-				default:
-					what = fmt.Sprintf("%s %s", what, r.RecordID())
-				}
-				fmt.Fprintf(e.stdout, "Removed %s (the history keeps what it was)\n", what)
-				return nil
-			})
+			return recRemove(c, e, id)
 		},
 	}
+}
+
+// recRemove removes the record arg names, after the user confirms on a
+// terminal (or gave --yes).
+func recRemove(c *cli.Context, e *env, arg string) error {
+	return recRemoveWith(c, e, func(v *vault.Vault) (vault.Record, error) { return recResolveItem(c, e, v, arg) })
+}
+
+// recRemoveClaim removes the claim of that name (claim rm).
+func recRemoveClaim(c *cli.Context, e *env, name string) error {
+	return recRemoveWith(c, e, func(v *vault.Vault) (vault.Record, error) { return v.ClaimByName(name) })
+}
+
+// recRemoveWith removes the record find returns, after the user confirms.
+func recRemoveWith(c *cli.Context, e *env, find func(*vault.Vault) (vault.Record, error)) error {
+	if !c.Bool("yes") && !e.stdinIsTerminal {
+		return usagef("rm removes for good (the history keeps only the metadata): give --yes to confirm, as stdin is not a terminal")
+	}
+	return recWithVault(c, e, false, func(v *vault.Vault) error {
+		r, err := find(v)
+		if err != nil {
+			return err
+		}
+		what := recRemovedWhat(r)
+		if !c.Bool("yes") {
+			ok, err := recConfirm(e, fmt.Sprintf("Remove %s? The history keeps its metadata; a document's bytes are gone. [y/N] ", what))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintln(e.stdout, "Nothing was removed")
+				return nil
+			}
+		}
+		if err := v.Remove(r); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Removed %s (the history keeps what it was)\n", what)
+		return nil
+	})
+}
+
+// recRemovedWhat names a record in rm's question and answer: its kind, ID,
+// date and title.
+func recRemovedWhat(r vault.Record) string {
+	switch r := r.(type) {
+	case *vault.Claim:
+		return "claim " + r.Name
+	case *vault.Document:
+		return fmt.Sprintf("%s %s of %s (%s)", r.Kind, r.RecordID(), r.Date, recItemTitle(r))
+	case *vault.Call:
+		return fmt.Sprintf("call %s of %s (%s)", r.RecordID(), recCallTime(r.At), recItemTitle(r))
+	case *vault.Condition:
+		return fmt.Sprintf("condition note %s of %s (%s)", r.RecordID(), r.Date, recItemTitle(r))
+	}
+	return fmt.Sprintf("%s %s", vault.ItemKind(r), r.RecordID())
+}
+
+// recConfirm asks a yes/no question on stderr and reads the answer from
+// stdin (a terminal); anything but y or yes is no.
+func recConfirm(e *env, question string) (bool, error) {
+	fmt.Fprint(e.stderr, oneLine(question)+" ")
+	line, err := bufio.NewReader(io.LimitReader(e.stdin, 1024)).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(e.stderr)
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// recLastClaimFlag is --claim of the commands that take last.
+func recLastClaimFlag() cli.Flag {
+	return &cli.StringFlag{Name: "claim", Usage: "with last: the claim to look in (default: the current claim, else every claim)"}
+}
+
+// recResolveItem finds the record a command names: an ID, last (the item
+// filed last in --claim's claim when the command has that flag for it, else
+// the current claim, else the whole vault) or a claim's name.
+func recResolveItem(c *cli.Context, e *env, v *vault.Vault, arg string) (vault.Record, error) {
+	claimID := ""
+	if strings.EqualFold(strings.TrimSpace(arg), vault.LastItem) {
+		var err error
+		if c.Command.Name != "edit" { // edit's --claim moves the item
+			claimID, err = recClaimFilter(c, e, v)
+		} else if cl, cerr := recCurrentClaim(c, e, v); cerr != nil {
+			err = cerr
+		} else if cl != nil {
+			claimID = cl.ID
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return v.ResolveItem(arg, claimID)
 }

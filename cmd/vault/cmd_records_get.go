@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,13 +18,14 @@ func recGetCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "get",
 		Usage:     "write a document's exact original bytes to a file (-o) or to stdout",
-		ArgsUsage: "ID",
+		ArgsUsage: "ID | last",
 		Flags: []cli.Flag{
+			recLastClaimFlag(),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to this file (created 0600)"},
 			&cli.BoolFlag{Name: "force", Usage: "overwrite the -o file if it exists"},
 		},
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "get", "a document's ID")
+			id, err := recOneArg(c, "get", "a document's ID (or last)")
 			if err != nil {
 				return err
 			}
@@ -31,13 +33,23 @@ func recGetCommand(e *env) *cli.Command {
 			if c.IsSet("output") && out == "" {
 				return usagef("-o needs a file name")
 			}
+			if out != "" {
+				// Before the passphrase is asked for: -o may never name the vault.
+				path, err := vaultPath(c, e)
+				if err != nil {
+					return err
+				}
+				if err := store.RefuseVault(out, path); err != nil {
+					return err
+				}
+			}
 			if out != "" && !c.Bool("force") {
 				if err := recCheckOutput(out); err != nil {
 					return err
 				}
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
+				r, err := recResolveItem(c, e, v, id)
 				if err != nil {
 					return err
 				}
@@ -49,9 +61,9 @@ func recGetCommand(e *env) *cli.Command {
 					if e.stdoutIsTerminal && !vault.IsText(d.MediaType) {
 						return fmt.Errorf("%s is binary (%s): it would garble the terminal; write it to a file with -o FILE", d.ID, recShortType(d.MediaType))
 					}
-					return v.ReadDocument(d, e.stdout)
+					return getToTerminal(e, v, d)
 				}
-				if err := recWriteFileAtomic(out, c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
+				if err := recWriteFileAtomic(out, v.Path(), c.Bool("force"), func(f *os.File) error { return v.ReadDocument(d, f) }); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stderr, "Wrote %s (%s, %s)\n", out, d.Kind, recFormatSize(d.Size))
@@ -59,6 +71,31 @@ func recGetCommand(e *env) *cli.Command {
 			})
 		},
 	}
+}
+
+// maxTerminalText is the largest text document get prints to a terminal:
+// it is read whole first, to be checked before anything reaches the screen.
+const maxTerminalText = 4 << 20
+
+// getToTerminal writes a text document to stdout: when stdout is a
+// terminal, only after checking that it holds no escape sequences a
+// terminal would act on.
+func getToTerminal(e *env, v *vault.Vault, d *vault.Document) error {
+	if !e.stdoutIsTerminal {
+		return v.ReadDocument(d, e.stdout)
+	}
+	if d.Size > maxTerminalText {
+		return fmt.Errorf("%s is too long to read on the terminal (%s): write it to a file with -o FILE", d.ID, recFormatSize(d.Size))
+	}
+	var buf bytes.Buffer
+	if err := v.ReadDocument(d, &buf); err != nil {
+		return err
+	}
+	if !vault.TerminalSafe(buf.Bytes()) {
+		return fmt.Errorf("%s holds control characters (terminal escape sequences) that could take over the terminal: write it to a file with -o FILE", d.ID)
+	}
+	_, err := e.stdout.Write(buf.Bytes())
+	return err
 }
 
 // recCheckOutput refuses an output path that exists (without --force) or
@@ -80,8 +117,11 @@ func recCheckOutput(path string) error {
 // when write succeeds: a failure never leaves a partial file at path.
 // Without force it never replaces a file, not even one that appeared while
 // it wrote. Temporary files that an earlier, killed get left beside path
-// are removed first.
-func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (err error) {
+// are removed first. path may never be the vault file at vaultPath.
+func recWriteFileAtomic(path, vaultPath string, force bool, write func(*os.File) error) (err error) {
+	if err := store.RefuseVault(path, vaultPath); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
@@ -107,7 +147,7 @@ func recWriteFileAtomic(path string, force bool, write func(*os.File) error) (er
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := store.Place(tmp.Name(), path, force); err != nil {
+	if err := store.Place(tmp.Name(), path, vaultPath, force); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("%s already exists: nothing was written (give --force to overwrite it)", path)
 		}

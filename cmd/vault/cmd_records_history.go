@@ -67,9 +67,9 @@ func recHistoryCommand(e *env) *cli.Command {
 					return recWriteJSON(e.stdout, out)
 				}
 				w := newTable(e.stdout)
-				w.Row("AT", "ACTION", "TYPE", "ID", "CLAIM", "NOTE")
+				w.Row("ID", "AT", "ACTION", "TYPE", "CLAIM", "NOTE")
 				for _, h := range shown {
-					w.Row(recLocalTime(h.At), string(h.Action), string(h.RecordType), h.RecordID, names[h.ClaimID], h.Note)
+					w.Row(h.RecordID, recLocalTime(h.At), string(h.Action), string(h.RecordType), names[h.ClaimID], h.Note)
 				}
 				return w.Flush()
 			})
@@ -86,7 +86,7 @@ func recHistoryClaim(c *cli.Context, v *vault.Vault, names map[string]string) (s
 			return id, nil
 		}
 	}
-	_, err := recClaimByFlag(c, v) // the error suggests the nearest names
+	_, err := v.ClaimByName(name) // the error suggests the nearest names
 	return "", err
 }
 

@@ -159,6 +159,7 @@ type recClaimJSON struct {
 	StatusHistory   []recStatusJSON `json:"status_history"`
 	FilingLimitDays *int            `json:"filing_limit_days,omitempty"`
 	AppealBy        string          `json:"appeal_by,omitempty"`
+	PatientDOB      string          `json:"patient_dob,omitempty"`
 	Created         string          `json:"created"`
 	Counts          recCountsJSON   `json:"counts"`
 }
@@ -169,7 +170,7 @@ func recClaimView(c *vault.Claim, items []vault.Record) recClaimJSON {
 		Group: c.Group, ClaimNumber: c.ClaimNumber, Provider: c.Provider, NPI: c.NPI, License: c.License, Referrer: c.Referrer,
 		Diagnoses: append([]string{}, c.Diagnoses...), Billed: recAmountString(c.Billed), Paid: recAmountString(c.Paid),
 		Visits: c.Visits, Status: c.Status, StatusHistory: []recStatusJSON{}, FilingLimitDays: c.FilingLimitDays,
-		AppealBy: string(c.AppealBy), Created: recRFC3339(c.Created), Counts: recCountItems(items)}
+		AppealBy: string(c.AppealBy), PatientDOB: string(c.PatientDOB), Created: recRFC3339(c.Created), Counts: recCountItems(items)}
 	for _, s := range c.StatusHistory {
 		j.StatusHistory = append(j.StatusHistory, recStatusJSON(s))
 	}

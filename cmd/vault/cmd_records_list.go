@@ -62,7 +62,7 @@ func recListCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				if f.ClaimID, err = recClaimFilter(c, v); err != nil {
+				if f.ClaimID, err = recClaimFilter(c, e, v); err != nil {
 					return err
 				}
 				items, err := v.List(f)
@@ -94,9 +94,9 @@ func recPrintList(w io.Writer, items []vault.Record, names map[string]string) er
 	}
 	t := newTable(w)
 	t.Grow(len(items)+1, 6)
-	t.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "DETAILS")
+	t.Row("ID", "DATE", "CLAIM", "KIND", "TITLE", "DETAILS")
 	for _, r := range items {
-		t.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
+		t.Row(r.RecordID(), string(vault.ItemDate(r)), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 50), recItemDetails(r))
 	}
 	return t.Flush()
 }
@@ -166,7 +166,7 @@ func recSearchCommand(e *env) *cli.Command {
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
 				var f vault.Filter
 				var err error
-				if f.ClaimID, err = recClaimFilter(c, v); err != nil {
+				if f.ClaimID, err = recClaimFilter(c, e, v); err != nil {
 					return err
 				}
 				hits, err := v.Search(text, f)
@@ -193,10 +193,10 @@ func recSearchCommand(e *env) *cli.Command {
 					return nil
 				}
 				w := newTable(e.stdout)
-				w.Row("DATE", "ID", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
+				w.Row("ID", "DATE", "CLAIM", "KIND", "TITLE", "FOUND IN", "EXCERPT")
 				for _, h := range hits {
 					r := h.Item
-					w.Row(string(vault.ItemDate(r)), r.RecordID(), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
+					w.Row(r.RecordID(), string(vault.ItemDate(r)), names[r.ClaimID()], vault.ItemKind(r), vault.Shorten(recItemTitle(r), 40),
 						strings.Join(h.Fields, ","), h.Snippet)
 				}
 				return w.Flush()
@@ -227,16 +227,19 @@ func recHitJSON(h vault.Hit, names map[string]string) (json.RawMessage, error) {
 func recShowCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "show",
-		Usage:     "show one record (document, call, condition note, claim...) by its ID",
-		ArgsUsage: "ID",
-		Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON object"}},
+		Usage:     "show one record (document, call, condition note, claim...) by its ID, or the item filed last",
+		ArgsUsage: "ID | last",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON object"},
+			recLastClaimFlag(),
+		},
 		Action: func(c *cli.Context) error {
-			id, err := recOneArg(c, "show", "an ID")
+			id, err := recOneArg(c, "show", "an ID (or last)")
 			if err != nil {
 				return err
 			}
 			return recWithVault(c, e, true, func(v *vault.Vault) error {
-				r, err := v.Resolve(id, nil)
+				r, err := recResolveItem(c, e, v, id)
 				if err != nil {
 					return err
 				}

@@ -13,17 +13,17 @@ import (
 
 // recCallFlags are the flags of a call's fields, shared by log-call and edit.
 func recCallFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "rep", Usage: "the representative's name (and ID)"},
-		&cli.StringFlag{Name: "summary", Usage: "what was said"},
 		&cli.StringFlag{Name: "ref", Usage: "the call reference number"},
 		&cli.StringFlag{Name: "at", Usage: "when, \"YYYY-MM-DD HH:MM\" in the local time zone (default now)"},
 		&cli.StringFlag{Name: "party", Usage: "who was called: " + strings.Join(vault.Parties, ", ")},
 		&cli.StringFlag{Name: "phone", Usage: "the number called"},
 		&cli.StringFlag{Name: "duration", Usage: "how long, such as 15m or 1h5m"},
-		&cli.StringFlag{Name: "promised", Usage: "what was promised, by when"},
 		&cli.StringFlag{Name: "follow-up", Usage: "the date to follow up (YYYY-MM-DD)"},
 	}
+	flags = append(flags, textFlag("summary", "what was said")...)
+	return append(flags, textFlag("promised", "what was promised, by when")...)
 }
 
 func recLogCallCommand(e *env) *cli.Command {
@@ -36,8 +36,11 @@ func recLogCallCommand(e *env) *cli.Command {
 			if err := recNoArgs(c, "log-call"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if err := readTextFiles(c, e, "summary", "promised"); err != nil {
+				return err
+			}
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			if strings.TrimSpace(c.String("rep")) == "" {
 				return usagef("give the representative's name with --rep NAME")
@@ -50,7 +53,7 @@ func recLogCallCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -163,8 +166,11 @@ func recLogConditionCommand(e *env) *cli.Command {
 			if err := recNoArgs(c, "log-condition"); err != nil {
 				return err
 			}
-			if strings.TrimSpace(c.String("claim")) == "" {
-				return usagef("give the claim with --claim NAME (see 'vault claim list')")
+			if err := readTextFiles(c, e, "text"); err != nil {
+				return err
+			}
+			if !recClaimGiven(c, e) {
+				return usagef("give the claim with --claim NAME (see 'vault claim list'), or choose one with 'vault use NAME'")
 			}
 			if !c.IsSet("phase") {
 				return usagef("give the phase with --phase before, after or progress")
@@ -174,7 +180,7 @@ func recLogConditionCommand(e *env) *cli.Command {
 				return err
 			}
 			return recWithVault(c, e, false, func(v *vault.Vault) error {
-				cl, err := recClaimByFlag(c, v)
+				cl, err := recClaimByFlag(c, e, v)
 				if err != nil {
 					return err
 				}
@@ -192,13 +198,13 @@ func recLogConditionCommand(e *env) *cli.Command {
 // recConditionFlags are the flags of a condition note's fields, shared by
 // log-condition and edit.
 func recConditionFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "phase", Usage: "before, after or progress"},
 		&cli.StringFlag{Name: "date", Usage: "the date (default today)"},
 		&cli.StringFlag{Name: "pain", Usage: "pain on the 0-10 scale"},
 		recRepeatable("measure", "a named measure, NAME=VALUE, such as \"neck rotation=45deg\" (repeat for several)"),
-		&cli.StringFlag{Name: "text", Usage: "what changed, in words"},
 	}
+	return append(flags, textFlag("text", "what changed, in words")...)
 }
 
 // recApplyConditionFlags sets the condition note's fields from the flags

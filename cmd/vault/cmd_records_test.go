@@ -100,7 +100,7 @@ func TestRecordsAmbiguousID(t *testing.T) {
 		{"show", "ABCD", "--json"},
 		{"get", "abcd", "-o", filepath.Join(t.TempDir(), "out")},
 		{"edit", "abcd", "--ref", "R-1"},
-		{"rm", "abcd"},
+		{"rm", "--yes", "abcd"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			out, errs, code := recRunCLI(t, path, pass, false, args...)
@@ -122,6 +122,7 @@ func TestRecordsAmbiguousID(t *testing.T) {
 
 func TestRecordsGetToTerminal(t *testing.T) {
 	var pdf, note *vault.Document
+	var escaped []*vault.Document
 	path, pass := recTestVault(t, func(v *vault.Vault) error {
 		c, err := v.NewClaim(vault.Claim{Name: "back-2026", Insurer: "Acme"})
 		if err != nil {
@@ -130,11 +131,14 @@ func TestRecordsGetToTerminal(t *testing.T) {
 		docs, _, err := v.AddDocuments(c, []vault.NewDocument{
 			{Kind: "receipt", FileName: "r.pdf", Open: recReader("%PDF-1.4\n\x00\x01binary\n")},
 			{Kind: "clinical-note", FileName: "n.txt", Open: recReader("Session note.\n")},
+			{Kind: "clinical-note", FileName: "esc.txt", Open: recReader("Visit 3 notes\n\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x1b\\\n\x1b[2J")},
+			{Kind: "clinical-note", FileName: "c1.txt", Open: recReader("Visit 4\r\n\tpain 4\xc2\x9b2J\n")},
 		}, vault.AddOptions{})
 		if err != nil {
 			return err
 		}
 		pdf, note = docs[0], docs[1]
+		escaped = docs[2:]
 		return nil
 	})
 	out, errs, code := recRunCLI(t, path, pass, true, "get", pdf.ID)
@@ -148,6 +152,21 @@ func TestRecordsGetToTerminal(t *testing.T) {
 	}
 	if out, _, code := recRunCLI(t, path, pass, false, "get", pdf.ID); code != 0 || out != "%PDF-1.4\n\x00\x01binary\n" {
 		t.Errorf("binary to a pipe: exit %d, %q", code, out)
+	}
+	// Text with escape sequences (OSC 52 writes the clipboard; CSI as a C1
+	// character) is refused to a terminal, and goes to a pipe or -o.
+	for _, d := range escaped {
+		if !vault.IsText(d.MediaType) {
+			t.Fatalf("%s is stored as %s: the test needs text", d.FileName, d.MediaType)
+		}
+		out, errs, code := recRunCLI(t, path, pass, true, "get", d.ID)
+		want := "vault: " + d.ID + " holds control characters (terminal escape sequences) that could take over the terminal: write it to a file with -o FILE\n"
+		if code != 1 || out != "" || errs != want {
+			t.Errorf("escapes to a terminal: exit %d, stdout %q, stderr %q", code, out, errs)
+		}
+		if out, _, code := recRunCLI(t, path, pass, false, "get", d.ID); code != 0 || !strings.HasPrefix(out, "Visit") {
+			t.Errorf("escapes to a pipe: exit %d, %q", code, out)
+		}
 	}
 	// -o still works with a terminal on stdout.
 	dst := filepath.Join(t.TempDir(), "r.pdf")
@@ -335,14 +354,14 @@ func TestRecordsWriteFileAtomic(t *testing.T) {
 		_, err := f.WriteString("ours")
 		return err
 	}
-	err := recWriteFileAtomic(dst, false, appear)
+	err := recWriteFileAtomic(dst, "", false, appear)
 	if err == nil || err.Error() != dst+" already exists: nothing was written (give --force to overwrite it)" {
 		t.Errorf("without --force: %v", err)
 	}
 	if b, _ := os.ReadFile(dst); string(b) != "theirs" {
 		t.Errorf("the file that appeared holds %q", b)
 	}
-	if err := recWriteFileAtomic(dst, true, appear); err != nil {
+	if err := recWriteFileAtomic(dst, "", true, appear); err != nil {
 		t.Fatalf("with --force: %v", err)
 	}
 	if b, _ := os.ReadFile(dst); string(b) != "ours" {
@@ -354,7 +373,7 @@ func TestRecordsWriteFileAtomic(t *testing.T) {
 	}
 	// A failed write leaves no partial file and no temporary file.
 	failed := filepath.Join(dir, "failed.pdf")
-	if err := recWriteFileAtomic(failed, false, func(f *os.File) error {
+	if err := recWriteFileAtomic(failed, "", false, func(f *os.File) error {
 		f.WriteString("part")
 		return io.ErrUnexpectedEOF
 	}); err != io.ErrUnexpectedEOF {
@@ -398,5 +417,48 @@ func TestRecStdin(t *testing.T) {
 	}
 	if rc := recStdin(strings.NewReader("x")); rc.Close() != nil {
 		t.Error("recStdin of a reader: Close failed")
+	}
+}
+
+// TestRecordsRmConfirm: on a terminal, rm shows what will go (kind, date,
+// title) and removes only on yes.
+func TestRecordsRmConfirm(t *testing.T) {
+	var docID string
+	path, pass := recTestVault(t, func(v *vault.Vault) error {
+		cl, err := v.NewClaim(vault.Claim{Name: "back-2026", Insurer: "Acme Health"})
+		if err != nil {
+			return err
+		}
+		docs, _, err := v.AddDocuments(cl, []vault.NewDocument{{Kind: "receipt", Date: "2026-03-04", Title: "Visit 1", FileName: "r.txt", Open: recReader("receipt")}}, vault.AddOptions{})
+		if err == nil {
+			docID = docs[0].ID
+		}
+		return err
+	})
+	ask := func(answer string) (string, string, int) {
+		var out, errb bytes.Buffer
+		e := &env{
+			stdin: strings.NewReader(answer), stdout: &out, stderr: &errb,
+			getenv: func(string) string { return "" }, now: func() time.Time { return recTestNow },
+			openTTY:         func() (*os.File, error) { return nil, os.ErrNotExist },
+			stdinIsTerminal: true,
+		}
+		code := run([]string{"vault", "--vault", path, "--passphrase-file", pass, "rm", docID}, e)
+		return out.String(), errb.String(), code
+	}
+	question := "Remove receipt " + docID + " of 2026-03-04 (Visit 1)? The history keeps its metadata; a document's bytes are gone. [y/N] "
+	for _, no := range []string{"n\n", "\n", "", "yes please\n"} {
+		before := recState(t, path, pass)
+		out, errs, code := ask(no)
+		if code != 0 || !strings.HasPrefix(errs, question) || out != "Nothing was removed\n" {
+			t.Errorf("answer %q: exit %d, stdout %q, stderr %q", no, code, out, errs)
+		}
+		if recState(t, path, pass) != before {
+			t.Errorf("answer %q removed something", no)
+		}
+	}
+	out, errs, code := ask("Y\n")
+	if code != 0 || errs != question || !strings.HasPrefix(out, "Removed receipt "+docID) {
+		t.Errorf("answer Y: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

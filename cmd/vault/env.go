@@ -78,8 +78,8 @@ func readSecretFile(path, what string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s file: %s is a folder", what, path)
 	}
 	buf := make([]byte, maxSecretLine+1)
-	n, err := io.ReadFull(f, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	n, err := readFirstLine(f, buf)
+	if err != nil {
 		clear(buf)
 		return nil, fmt.Errorf("read %s file: %w", what, unwrapPathError(err))
 	}
@@ -96,6 +96,28 @@ func readSecretFile(path, what string) ([]byte, error) {
 		return nil, fmt.Errorf("the %s file %s is empty: its first line must hold the %s", what, path, what)
 	}
 	return line, nil
+}
+
+// readFirstLine reads into buf until it holds a line feed, is full, or the
+// input ends, and returns how many bytes it read. It never waits for more
+// than the first line: a FIFO or terminal whose writer stays open after the
+// line gives it at once.
+func readFirstLine(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		if bytes.IndexByte(buf[n:n+k], '\n') >= 0 {
+			return n + k, nil
+		}
+		n += k
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // unwrapPathError turns "open /x: no such file" into a short message that

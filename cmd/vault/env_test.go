@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestReadSecretFile(t *testing.T) {
@@ -49,5 +51,44 @@ func TestReadSecretFile(t *testing.T) {
 	}
 	if _, err := readSecretFile(dir, "passphrase"); err == nil || !strings.Contains(err.Error(), "is a folder") {
 		t.Errorf("folder: %v", err)
+	}
+}
+
+// TestSecretFIFOHeldOpen: a passphrase FIFO whose writer keeps it open after
+// the first line gives the passphrase at once (it was read to EOF, and hung).
+func TestSecretFIFOHeldOpen(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "pass.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	w := make(chan *os.File, 1)
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			w <- nil
+			return
+		}
+		f.WriteString("fifo passphrase\n")
+		w <- f // held open: no EOF
+	}()
+	got := make(chan string, 1)
+	go func() {
+		line, err := readSecretFile(fifo, "passphrase")
+		if err != nil {
+			got <- "error: " + err.Error()
+			return
+		}
+		got <- string(line)
+	}()
+	select {
+	case s := <-got:
+		if s != "fifo passphrase" {
+			t.Errorf("read %q", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading the passphrase FIFO hangs while its writer stays open")
+	}
+	if f := <-w; f != nil {
+		f.Close()
 	}
 }

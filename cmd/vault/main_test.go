@@ -12,6 +12,9 @@ import (
 // TestMain lets testscript run this binary as the "vault" command. In tests
 // only, VAULT_TEST_NOW (RFC 3339) fixes the clock so that output is stable.
 func TestMain(m *testing.M) {
+	if os.Getenv("VAULT_TEST_HARDEN_CHILD") != "" {
+		hardenChild()
+	}
 	testscript.Main(m, map[string]func(){
 		"vault": func() {
 			e := newEnv()
@@ -50,7 +53,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"filemode": cmdFileMode,
+			"filemode":  cmdFileMode,
+			"mkdoc":     cmdMkdoc,
+			"tamperpdf": cmdTamperPDF,
 		},
 	})
 }

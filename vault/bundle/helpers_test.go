@@ -3,7 +3,9 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto/ed25519"
+	"hash/crc32"
 	"io"
 	"testing"
 	"time"
@@ -102,11 +104,24 @@ func writeZip(t testing.TB, es []entry) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, e := range es {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: e.method})
+		// As the vault's Writer does: CRC-32 and sizes in the local
+		// header, no data descriptor.
+		fh := &zip.FileHeader{Name: e.name, Method: e.method, CRC32: crc32.ChecksumIEEE(e.data),
+			UncompressedSize64: uint64(len(e.data))}
+		body := e.data
+		if e.method == zip.Deflate {
+			var c bytes.Buffer
+			fw, _ := flate.NewWriter(&c, flate.DefaultCompression)
+			fw.Write(e.data)
+			fw.Close()
+			body = c.Bytes()
+		}
+		fh.CompressedSize64 = uint64(len(body))
+		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.Write(e.data); err != nil {
+		if _, err := w.Write(body); err != nil {
 			t.Fatal(err)
 		}
 	}

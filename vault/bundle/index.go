@@ -22,6 +22,9 @@ type Index struct {
 	Conditions  []Condition
 	PainChange  string
 	Fingerprint string
+	// ReceiptsTotal is the sum of the receipts' amounts ("290.00"), or ""
+	// when no receipt has one.
+	ReceiptsTotal string
 }
 
 //go:embed index.html.tmpl

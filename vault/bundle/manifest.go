@@ -114,6 +114,12 @@ type File struct {
 	Date      string `json:"date"` // YYYY-MM-DD (documents only)
 	ID        string `json:"id"`   // the vault record's ID (documents only)
 	Title     string `json:"title"`
+	// Amount, CPT and ValidUntil are a receipt's amount ("85.00"), its
+	// procedure codes with units ("97140:2"), and a letter's valid-until
+	// date: "", [] and "" when not recorded or not a document.
+	Amount     string   `json:"amount"`
+	CPT        []string `json:"cpt"`
+	ValidUntil string   `json:"valid_until"`
 }
 
 // Marshal returns the manifest's bytes as written to manifest.json: indented
@@ -126,6 +132,14 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	if c.Missing == nil {
 		c.Missing = []string{}
 	}
+	files := make([]File, len(c.Files))
+	for i, f := range c.Files {
+		if f.CPT == nil {
+			f.CPT = []string{}
+		}
+		files[i] = f
+	}
+	c.Files = files
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"vault/vault/internal/filetype"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -107,6 +108,11 @@ var extensions = map[string]string{
 // is short and plain ASCII, else ".bin".
 func Extension(mediaType, fileName string) string {
 	mt := baseType(mediaType)
+	// A program, script, archive or markup stored with --any-type never
+	// leaves under a name that runs it when opened.
+	if e, ok := filetype.NeutralExtension(mt, fileName, strings.HasPrefix(mt, "text/") || mt == "image/svg+xml" || mt == "application/xhtml+xml"); ok {
+		return e
+	}
 	if e, ok := extensions[mt]; ok {
 		return e
 	}

@@ -63,7 +63,18 @@ func TestExtension(t *testing.T) {
 		{"application/pdf", "", ".pdf"},
 		{"Image/JPEG", "x.jpeg", ".jpg"},
 		{"image/tiff", "", ".tif"}, // the table wins over the library's .tiff
-		{"application/zip", "", ".zip"},
+		// What the vault refuses unless --any-type leaves under a name
+		// that does not run (an archive, a program, a script, markup).
+		{"application/zip", "", ".bin"},
+		{"application/vnd.microsoft.portable-executable", "setup.exe", ".bin"},
+		{"application/octet-stream", "setup.exe", ".bin"},
+		{"text/x-python", "run.py", ".txt"},
+		{"text/plain", "run.py", ".txt"},
+		{"text/html", "eob.html", ".txt"},
+		{"image/svg+xml", "chart.svg", ".txt"},
+		{"application/vnd.ms-htmlhelp", "help.chm", ".bin"},
+		{"application/octet-stream", "disk.iso", ".bin"},
+		{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "letter.docx", ".docx"},
 		{"audio/mpeg", "voice.bin", ".mp3"},
 		{"application/vnd.ms-excel; x=y", "", ".xls"},
 		{"application/x-vault-test-only", "", ".bin"},

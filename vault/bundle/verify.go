@@ -103,6 +103,9 @@ func VerifyReaderAt(ra io.ReaderAt, size int64) *Result {
 		r.problem("not a readable zip archive: %v", err)
 		return r
 	}
+	for _, p := range checkLayout(ra, size) {
+		r.problem("%s", p)
+	}
 	entries := map[string][]*zip.File{}
 	var names []string
 	for _, f := range zr.File {
@@ -136,8 +139,6 @@ func VerifyReaderAt(ra io.ReaderAt, size int64) *Result {
 	for _, name := range names {
 		switch {
 		case listed[name], name == ManifestName, name == SignatureName:
-		case name == DocumentsDir && entries[name][0].UncompressedSize64 == 0:
-			// A folder entry, as zip tools add when a bundle is re-zipped.
 		case CheckPath(name) != nil:
 			r.problem("%s is in the zip but not listed in the manifest, and its name is unsafe", show(name))
 		default:

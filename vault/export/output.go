@@ -19,10 +19,13 @@ var ErrOutputExists = errors.New("the output file already exists")
 
 // checkDest returns the destination's absolute path after checking that a
 // bundle can be written there: its folder exists, and it is not a folder
-// itself, nor an existing file unless force.
-func checkDest(dest string, force bool) (string, error) {
+// itself, nor an existing file unless force, nor the vault at vaultPath.
+func checkDest(dest, vaultPath string, force bool) (string, error) {
 	if dest == "" {
 		return "", errors.New("no output file: give -o OUT.zip")
+	}
+	if err := store.RefuseVault(dest, vaultPath); err != nil {
+		return "", err
 	}
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -89,7 +92,7 @@ type placement struct {
 // an oldPattern name (a second link, so that dest is never missing; a
 // rename where links fail), then the bundle is renamed over dest. f stays
 // open until commit or undo; on error the caller closes it and removes it.
-func place(f *os.File, dest string, force bool) (*placement, error) {
+func place(f *os.File, dest, vaultPath string, force bool) (*placement, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("move the bundle to %s: %w", dest, err)
@@ -100,7 +103,7 @@ func place(f *os.File, dest string, force bool) (*placement, error) {
 			return nil, err
 		}
 	}
-	if err := store.Place(f.Name(), dest, force); err != nil {
+	if err := store.Place(f.Name(), dest, vaultPath, force); err != nil {
 		// Place may fail after the bundle took dest's name (the folder's
 		// sync failed): take it back out all the same.
 		if uerr := pl.takeBack(); uerr != nil {

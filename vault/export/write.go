@@ -71,7 +71,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	if len(p.Missing) > 0 && !o.AllowMissing {
 		return nil, &MissingError{Gaps: p.Missing}
 	}
-	dest, err := checkDest(o.Output, o.Force)
+	dest, err := checkDest(o.Output, v.Path(), o.Force)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	preview := *m
 	preview.Files = c.files
 	html, err := bundle.RenderIndex(&bundle.Index{Manifest: &preview, Calls: c.calls, Conditions: c.conditions,
-		PainChange: c.painChange, Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
+		PainChange: c.painChange, ReceiptsTotal: receiptsTotal(p), Fingerprint: bundle.Fingerprint(key.Public().(ed25519.PublicKey))})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,8 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	// final fsync does not wait for all of it (as for vault get -o).
 	buf := bufio.NewWriterSize(io.MultiWriter(store.WriteBehind(f), sum), 256<<10)
 	bw := bundle.NewWriter(buf, m.GeneratedAt)
-	prog := &progress{ctx: ctx, fn: o.Progress, total: int64(len(html)) + c.size()}
+	// The bundle writer reads each file twice (its CRC-32 goes before it).
+	prog := &progress{ctx: ctx, fn: o.Progress, total: 2 * (int64(len(html)) + c.size())}
 	if err := c.write(v, bw, html, prog); err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	// files the manifest lists: it is what the signature covers.
 	rec.Files = append(rec.Files, vault.ExportFile{Path: bundle.ManifestName, SHA256: hex.EncodeToString(ms[:]), Size: int64(len(mb))})
 
-	if pl, err = place(f, dest, o.Force); err != nil {
+	if pl, err = place(f, dest, v.Path(), o.Force); err != nil {
 		return nil, err
 	}
 	if err := record(v, rec); err != nil {
@@ -182,10 +183,7 @@ func newContents(p *Plan) *contents {
 		switch r := r.(type) {
 		case *vault.Document:
 			c.docs = append(c.docs, r)
-			c.files = append(c.files, bundle.File{
-				Path:   bundle.DocumentName(len(c.docs), r.Kind, string(r.Date), r.Title, r.FileName, r.MediaType),
-				SHA256: r.SHA256, Size: r.Size, MediaType: r.MediaType, Kind: r.Kind, Date: string(r.Date), ID: r.ID, Title: r.Title,
-			})
+			c.files = append(c.files, DocumentFile(len(c.docs), r))
 		case *vault.Call:
 			c.calls = append(c.calls, callInfo(r))
 		case *vault.Condition:

@@ -163,7 +163,7 @@ func TestPlacement(t *testing.T) {
 	t.Run("placed, then undone", func(t *testing.T) {
 		dir := t.TempDir()
 		dest := filepath.Join(dir, "b.zip")
-		pl, err := place(newTmp(t, dest, "bundle"), dest, false)
+		pl, err := place(newTmp(t, dest, "bundle"), dest, "", false)
 		if err != nil || read(dest) != "bundle" {
 			t.Fatalf("place = %v; dest %q", err, read(dest))
 		}
@@ -178,7 +178,7 @@ func TestPlacement(t *testing.T) {
 	t.Run("undo leaves a file that is not the bundle", func(t *testing.T) {
 		dir := t.TempDir()
 		dest := filepath.Join(dir, "b.zip")
-		pl, err := place(newTmp(t, dest, "bundle"), dest, false)
+		pl, err := place(newTmp(t, dest, "bundle"), dest, "", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +198,7 @@ func TestPlacement(t *testing.T) {
 		if err := os.WriteFile(dest, []byte("old"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		pl, err := place(newTmp(t, dest, "new"), dest, true)
+		pl, err := place(newTmp(t, dest, "new"), dest, "", true)
 		if err != nil || read(dest) != "new" {
 			t.Fatalf("place = %v; dest %q", err, read(dest))
 		}
@@ -217,7 +217,7 @@ func TestPlacement(t *testing.T) {
 		if err := os.WriteFile(dest, []byte("old"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		pl, err := place(newTmp(t, dest, "new"), dest, true)
+		pl, err := place(newTmp(t, dest, "new"), dest, "", true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func TestPlacement(t *testing.T) {
 	t.Run("--force with nothing to replace", func(t *testing.T) {
 		dir := t.TempDir()
 		dest := filepath.Join(dir, "b.zip")
-		pl, err := place(newTmp(t, dest, "new"), dest, true)
+		pl, err := place(newTmp(t, dest, "new"), dest, "", true)
 		if err != nil || pl.backup != "" {
 			t.Fatalf("place = %v, backup %q", err, pl.backup)
 		}

@@ -128,8 +128,9 @@ func LoadSeen(dir, vaultID string) (s Seen, ok bool, err error) {
 // SaveSeen writes the state file of a vault atomically (a temporary file in
 // the same folder, synced, renamed over it, the folder synced), mode 0600 in
 // a folder of mode 0700. Temporary files that an earlier process killed
-// while writing the same state file left are removed first.
-func SaveSeen(dir string, s Seen) error {
+// while writing the same state file left are removed first. vaultPath is the
+// vault file the state describes, which the state file may never replace.
+func SaveSeen(dir, vaultPath string, s Seen) error {
 	p, err := statePath(dir, s.VaultID)
 	if err != nil {
 		return err
@@ -153,7 +154,7 @@ func SaveSeen(dir string, s Seen) error {
 		err = tmp.Sync()
 	}
 	if err == nil {
-		err = store.Place(tmpName, p, true)
+		err = store.Place(tmpName, p, vaultPath, true)
 	}
 	tmp.Close()
 	if err != nil {
@@ -181,7 +182,7 @@ func RecordGeneration(dir string, v *vault.Vault) error {
 	if seen, ok, err := LoadSeen(dir, cur.VaultID); err == nil && ok && sameState(seen, cur) {
 		return nil
 	}
-	return SaveSeen(dir, cur)
+	return SaveSeen(dir, v.Path(), cur)
 }
 
 // sameState reports whether two records of a vault say the same about it

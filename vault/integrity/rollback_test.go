@@ -199,7 +199,7 @@ func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 func saveSeen(t *testing.T, dir string, s Seen) {
 	t.Helper()
 	s.Recorded = testNow
-	if err := SaveSeen(dir, s); err != nil {
+	if err := SaveSeen(dir, "", s); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -353,7 +353,7 @@ func BenchmarkCheckRollback(b *testing.B) {
 		{"one-ahead", Seen{VaultID: cur.VaultID, Generation: cur.Generation - 1, HistoryLen: cur.HistoryLen - 1, HistoryHead: behind}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			if err := SaveSeen(dir, bc.seen); err != nil {
+			if err := SaveSeen(dir, "", bc.seen); err != nil {
 				b.Fatal(err)
 			}
 			for b.Loop() {
