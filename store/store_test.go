@@ -65,12 +65,16 @@ func TestCreateInitRunsInTheFirstTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openStore(t, path, Options{})
-	_ = db.View(func(tx *Tx) error {
-		if string(tx.State()) != "sealed state" {
-			t.Error("init's write is missing")
-		}
+	var state []byte
+	if err := db.View(func(tx *Tx) error {
+		state = tx.State()
 		return nil
-	})
+	}); err != nil {
+		t.Fatalf("View: %v", err)
+	}
+	if string(state) != "sealed state" {
+		t.Errorf("init's write is missing: the state is %q", state)
+	}
 	// A failing init creates nothing.
 	path2 := filepath.Join(t.TempDir(), "vault.db")
 	boom := errors.New("boom")
