@@ -147,6 +147,13 @@ func setSlot(h *store.Header, kind uint8, secret []byte, kdf crypto.KDFParams, m
 // leaves the file untouched. Opened for writing, it reclaims the chunks of
 // documents whose adding was interrupted.
 func Open(path string, secret Secret, o Options) (*Vault, error) {
+	return openWith(path, o, func(db *store.DB) (*Vault, error) { return unlock(db, secret, o) })
+}
+
+// openWith opens the file, unlocks it with unlockDB and, opened for
+// writing, reclaims the chunks of interrupted adds: Open and KeyHolder.Open
+// differ only in how they unlock.
+func openWith(path string, o Options, unlockDB func(*store.DB) (*Vault, error)) (*Vault, error) {
 	so := o.Store
 	so.ReadOnly = o.ReadOnly
 	if o.Timeout > 0 {
@@ -156,7 +163,7 @@ func Open(path string, secret Secret, o Options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := unlock(db, secret, o)
+	v, err := unlockDB(db)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -170,18 +177,27 @@ func Open(path string, secret Secret, o Options) (*Vault, error) {
 	return v, nil
 }
 
-func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
+// readHeader returns the vault's parsed header and its sealed state.
+func readHeader(db *store.DB) (*store.Header, []byte, error) {
 	var hb, sealedState []byte
 	if err := db.View(func(tx *store.Tx) error {
 		hb, sealedState = tx.Header(), tx.State()
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if hb == nil {
-		return nil, fmt.Errorf("%w: no header", store.ErrNotVault)
+		return nil, nil, fmt.Errorf("%w: no header", store.ErrNotVault)
 	}
 	h, err := store.ParseHeader(hb)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, sealedState, nil
+}
+
+func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
+	h, sealedState, err := readHeader(db)
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +228,13 @@ func unlock(db *store.DB, secret Secret, o Options) (*Vault, error) {
 	if err != nil {
 		return nil, ErrWrongSecret
 	}
+	return unlockWithMaster(db, h, sealedState, master, o)
+}
+
+// unlockWithMaster finishes an unlock once the master key is known: it
+// derives the purpose keys and opens the sealed state (whose MAC proves
+// the master key is this vault's). It owns master: on error it is wiped.
+func unlockWithMaster(db *store.DB, h *store.Header, sealedState, master []byte, o Options) (*Vault, error) {
 	keys, err := crypto.DeriveKeys(master)
 	if err != nil {
 		clear(master)

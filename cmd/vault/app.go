@@ -54,6 +54,7 @@ func newApp(e *env) *cli.App {
 	app.Commands = append(app.Commands, exportCommands(e)...)
 	app.Commands = append(app.Commands, checkCommands(e)...)
 	app.Commands = append(app.Commands, maintenanceCommands(e)...)
+	app.Commands = append(app.Commands, uiCommand(e))
 	setUsageErrors(app.Commands)
 	return app
 }

@@ -1,7 +1,7 @@
-//go:build !linux
+//go:build !unix
 
 package main
 
-// setNotDumpable does nothing where there is no PR_SET_DUMPABLE: the core
-// size limit of 0 is what hardenProcess can do there.
-func setNotDumpable() error { return nil }
+// hardenProcess does nothing where there are no Unix resource limits: the
+// operating system's own crash-dump settings apply there.
+func hardenProcess() error { return nil }

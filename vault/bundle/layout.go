@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"archive/zip"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -68,7 +69,12 @@ type cdEntry struct {
 
 // checkLayout returns what is wrong with the archive's structure, one line
 // each; nil when every byte is where the Writer puts it.
-func checkLayout(ra io.ReaderAt, size int64) []string {
+//
+// zr is the same archive as archive/zip read it (nil when it could not):
+// the two readings must find the same entries at the same offsets, or a zip
+// built to be read one way by archive/zip (which the signature check uses)
+// and another way by everything else would pass.
+func checkLayout(ra io.ReaderAt, size int64, zr *zip.Reader) []string {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	cdOffset, cdSize, count, endStart, err := readEnd(ra, size)
@@ -91,6 +97,7 @@ func checkLayout(ra io.ReaderAt, size int64) []string {
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].offset < entries[j].offset })
 	next := uint64(0)
+	starts := map[string][]uint64{} // name -> where its data starts
 	for _, e := range entries {
 		switch {
 		case e.offset > next:
@@ -105,11 +112,15 @@ func checkLayout(ra io.ReaderAt, size int64) []string {
 			return problems
 		}
 		next = end
+		starts[e.name] = append(starts[e.name], end-e.csize)
 	}
 	if next < cdOffset {
 		add("bytes %d to %d of the zip belong to no entry of its central directory (a streaming extractor would read them as files)", next, cdOffset-1)
 	} else if next > cdOffset {
 		add("the last entry of the zip runs into its central directory")
+	}
+	if zr != nil && !sameEntries(zr, entries, starts) {
+		add("the zip's entries read differently to different zip readers (its end records were crafted)")
 	}
 	return problems
 }
@@ -328,4 +339,34 @@ func entryMode(e cdEntry) (fs.FileMode, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// sameEntries reports whether archive/zip found exactly the entries the
+// layout walk found: as many, each with a name, data offset, CRC-32 and
+// sizes the walk found too.
+func sameEntries(zr *zip.Reader, entries []cdEntry, starts map[string][]uint64) bool {
+	if len(zr.File) != len(entries) {
+		return false
+	}
+	byName := map[string][]cdEntry{}
+	for _, e := range entries {
+		byName[e.name] = append(byName[e.name], e)
+	}
+	for _, f := range zr.File {
+		off, err := f.DataOffset()
+		if err != nil || off < 0 {
+			return false
+		}
+		found := false
+		for i, e := range byName[f.Name] {
+			if i < len(starts[f.Name]) && starts[f.Name][i] == uint64(off) && e.crc == f.CRC32 &&
+				e.csize == f.CompressedSize64 && e.usize == f.UncompressedSize64 && e.method == f.Method {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

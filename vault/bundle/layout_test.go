@@ -170,7 +170,7 @@ func TestVerifyZipLevelAttacks(t *testing.T) {
 // and sizes, and agrees with the central directory.
 func TestWriterWritesNoDataDescriptors(t *testing.T) {
 	b := buildBundle(t, testKey(1))
-	if problems := checkLayout(bytes.NewReader(b), int64(len(b))); len(problems) > 0 {
+	if problems := checkLayout(bytes.NewReader(b), int64(len(b)), nil); len(problems) > 0 {
 		t.Fatalf("the writer's own layout: %q", problems)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))

@@ -103,7 +103,7 @@ func VerifyReaderAt(ra io.ReaderAt, size int64) *Result {
 		r.problem("not a readable zip archive: %v", err)
 		return r
 	}
-	for _, p := range checkLayout(ra, size) {
+	for _, p := range checkLayout(ra, size, zr) {
 		r.problem("%s", p)
 	}
 	entries := map[string][]*zip.File{}

@@ -87,7 +87,7 @@ func WriteFiles(ctx context.Context, v *vault.Vault, files []OutputFile, force b
 			}
 		}
 		if len(left) > 0 {
-			return fmt.Errorf("%w; and these could not be taken back out: %s: they are not recorded", cause, strings.Join(left, ", "))
+			return fmt.Errorf("%v; and these could not be taken back out: %s: they are not recorded", cause, strings.Join(left, ", "))
 		}
 		return fmt.Errorf("%w: nothing was written", cause)
 	}

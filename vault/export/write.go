@@ -154,7 +154,7 @@ func Write(ctx context.Context, v *vault.Vault, p *Plan, o Options) (*Result, er
 	}
 	if err := record(v, rec); err != nil {
 		if uerr := pl.undo(); uerr != nil {
-			return nil, fmt.Errorf("record the export: %w; and the bundle could not be taken back out of %s (%v): it is not recorded", err, o.Output, uerr)
+			return nil, fmt.Errorf("record the export: %v; and the bundle could not be taken back out of %s (%v): it is not recorded", err, o.Output, uerr)
 		}
 		return nil, fmt.Errorf("record the export: %w: nothing was written", err)
 	}

@@ -8,10 +8,11 @@
 package filetype
 
 import (
-	"bytes"
+	"html"
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -125,10 +126,17 @@ func IsMarkup(mediaType, fileName string) bool {
 }
 
 // activePatterns are what makes markup run code or fetch it: script
-// elements, event handler attributes, javascript: and data:text/html URLs,
-// embedded objects and frames, SVG's foreignObject (HTML inside SVG) and
-// meta refresh. Matched on the lower-cased bytes.
-var activePatterns = regexp.MustCompile(`<script|<iframe|<frame|<object|<embed|<applet|<foreignobject|<meta[^>]*http-equiv|<link[^>]*import|<base[\s/>]|\son[a-z]+\s*=|javascript:|vbscript:|data:text/html|<!entity|<\?xml-stylesheet`)
+// elements, event handler attributes (after a space or a slash, as HTML
+// parses <svg/onload=...>), embedded objects and frames, SVG's
+// foreignObject (HTML inside SVG), animation of attributes, meta refresh,
+// entities. Matched on the lower-cased text with character references
+// decoded.
+var activePatterns = regexp.MustCompile(`<script|<iframe|<frame|<object|<embed|<applet|<foreignobject|<animate|<set[\s/>]|<handler|<meta[^>]*http-equiv|<link[^>]*import|<base[\s/>]|[\s/"'\x60]on[a-z]+\s*=|<!entity|<\?xml-stylesheet`)
+
+// activeSchemes are URL schemes that run code; browsers drop tabs, line
+// breaks and other control characters inside a URL before reading its
+// scheme, so they are matched with those removed.
+var activeSchemes = regexp.MustCompile(`javascript:|vbscript:|livescript:|data:text/html|data:image/svg|data:application/`)
 
 // MaxMarkup is the largest HTML or SVG file the vault checks (and so
 // stores): markup larger than this is refused as unchecked.
@@ -136,23 +144,24 @@ const MaxMarkup = 16 << 20
 
 // ActiveContent reports whether markup can run code when opened: a script,
 // an event handler, a javascript: link, an embedded object or frame and the
-// like (activePatterns). Entities (&#x6a;avascript:) and comments do not
-// hide them: a document holding any character reference of a letter inside
-// a URL-like attribute is treated as active too.
+// like. Character references are decoded first (&#106;avascript: is
+// javascript:), and URL schemes are looked for with whitespace and control
+// characters removed (java&#9;script:). It is a deny list, so it errs on the
+// side of refusing: plain documents (text, tables, images, links to web
+// pages) pass.
 func ActiveContent(b []byte) bool {
-	low := bytes.ToLower(b)
-	if activePatterns.Match(low) {
+	text := strings.ToLower(html.UnescapeString(strings.ToLower(string(b))))
+	if activePatterns.MatchString(text) {
 		return true
 	}
-	// Character references can spell "javascript:" past the pattern
-	// (href="&#106;avascript:..."); a plain document has no reason to encode
-	// letters in an attribute.
-	return encodedURL.Match(low)
+	squeezed := strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, text)
+	return activeSchemes.MatchString(squeezed)
 }
-
-// encodedURL matches an attribute value that starts with a character
-// reference, as obfuscated javascript: URLs do.
-var encodedURL = regexp.MustCompile(`(href|src|action|formaction|xlink:href|data)\s*=\s*["']?\s*&#`)
 
 // NeutralExtension returns the extension a stored file of a refused type,
 // or active markup, is handed back under so that nothing runs it when

@@ -20,6 +20,13 @@ func TestActiveContent(t *testing.T) {
 		{`<object data="x.swf"></object>`, true},
 		{`<iframe src="data:text/html,<b>x</b>">`, true},
 		{`<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>`, true},
+		// Found by review: a slash before the handler, a tab or a
+		// character reference inside the scheme, animated attributes.
+		{`<p>x</p><svg/onload=alert(document.cookie)>`, true},
+		{`<a href="java&#9;script:alert(1)">x</a>`, true},
+		{"<a href=\"java\tscript:alert(1)\">x</a>", true},
+		{`<svg><animate attributeName="href" values="&#106;avascript:alert(1)"/></svg>`, true},
+		{`<p>It&#8217;s paid: &amp; done &mdash; see https://example.org/eob.</p>`, false},
 	} {
 		if got := ActiveContent([]byte(c.in)); got != c.active {
 			t.Errorf("ActiveContent(%q) = %v, want %v", c.in, got, c.active)
