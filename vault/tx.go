@@ -25,6 +25,10 @@ const (
 	ActionStatus Action = "status"
 	ActionRemove Action = "remove"
 	ActionExport Action = "export"
+	// ActionAcceptRollback records that the user accepted the file as it
+	// is, though a later generation of it (or another history) was seen:
+	// `vault verify --accept-rollback`.
+	ActionAcceptRollback Action = "accept-rollback"
 )
 
 // HistoryEntry is one change, appended to the vault's hash-chained history.
@@ -298,4 +302,14 @@ func (v *Vault) History() ([]HistoryEntry, error) {
 		return nil
 	})
 	return out, err
+}
+
+// AcceptRollback records in the history that the user accepted this copy of
+// the vault file although a later one was seen; note says what was seen.
+// The rollback check then compares later openings with this copy.
+func (v *Vault) AcceptRollback(note string) error {
+	return v.Update(func(t *Tx) error {
+		t.log(HistoryEntry{Action: ActionAcceptRollback, Note: note})
+		return nil
+	})
 }

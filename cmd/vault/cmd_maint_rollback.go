@@ -30,13 +30,43 @@ func maintWarnRollback(e *env, v *vault.Vault) {
 	}
 	if w != "" {
 		fmt.Fprintf(e.stderr, "vault: warning: %s\n", oneLine(w))
+		if e.rolledBack == nil {
+			e.rolledBack = map[*vault.Vault]string{}
+		}
+		e.rolledBack[v] = w
 	}
+}
+
+// maintAcceptRollback records in the history that the user accepts the
+// vault file as it is (after a rollback warning) and makes it the
+// generation seen. It reports whether there was anything to accept.
+func maintAcceptRollback(e *env, v *vault.Vault) (bool, error) {
+	w := e.rolledBack[v]
+	if w == "" {
+		return false, nil
+	}
+	if err := v.AcceptRollback("accepted an older copy of the vault file: " + oneLine(w)); err != nil {
+		return false, fmt.Errorf("accept the older copy: %w", err)
+	}
+	delete(e.rolledBack, v)
+	dir, err := integrity.StateDir(e.getenv)
+	if err == nil {
+		err = integrity.RecordGeneration(dir, v)
+	}
+	if err != nil {
+		return true, fmt.Errorf("the older copy was accepted in the history, but the rollback state file was not updated: %w", err)
+	}
+	return true, nil
 }
 
 // maintCloseVault records the generation seen (while the vault's lock is
 // still held; nothing is written when the state file already holds it), then
 // closes the vault.
 func maintCloseVault(e *env, v *vault.Vault) error {
+	if _, rolledBack := e.rolledBack[v]; rolledBack {
+		delete(e.rolledBack, v)
+		return v.Close()
+	}
 	if dir, err := integrity.StateDir(e.getenv); err == nil {
 		if err := integrity.RecordGeneration(dir, v); err != nil {
 			fmt.Fprintf(e.stderr, "vault: warning: %s: a rolled-back vault will not be noticed\n", oneLine(err.Error()))

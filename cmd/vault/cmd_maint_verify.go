@@ -17,16 +17,27 @@ func maintVerifyCommand(e *env) *cli.Command {
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "read-data", Usage: "also decrypt every document and compare its SHA-256 with the one recorded"},
+			&cli.BoolFlag{Name: "accept-rollback", Usage: "accept this vault file although a later copy of it was seen (recorded in the history); the rollback warning then stops"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("verify takes no arguments (got %q)", c.Args().First())
 			}
-			v, err := openVault(c, e, true)
+			accept := c.Bool("accept-rollback")
+			v, err := openVault(c, e, !accept)
 			if err != nil {
 				return err
 			}
 			defer maintCloseVault(e, v)
+			if accept {
+				accepted, err := maintAcceptRollback(e, v)
+				if err != nil {
+					return err
+				}
+				if accepted {
+					fmt.Fprintf(e.stderr, "Accepted this copy of the vault (generation %d): the history records it, and later openings compare with it.\n", v.State().Generation)
+				}
+			}
 			rep, err := integrity.Verify(v, integrity.Options{ReadData: c.Bool("read-data")})
 			if err != nil {
 				return err
@@ -35,8 +46,15 @@ func maintVerifyCommand(e *env) *cli.Command {
 				for _, p := range rep.Problems {
 					fmt.Fprintln(e.stdout, oneLine(p.String()))
 				}
+				if w := e.rolledBack[v]; w != "" {
+					fmt.Fprintln(e.stdout, oneLine("vault state: "+w))
+				}
 				return fmt.Errorf("verify found %s (listed above): the vault is damaged; restore it from a backup (open one with --vault BACKUP)",
 					recPlural(len(rep.Problems), "problem", "problems"))
+			}
+			if w := e.rolledBack[v]; w != "" {
+				fmt.Fprintln(e.stdout, oneLine("vault state: "+w))
+				return fmt.Errorf("verify found the vault file older than a copy seen before (listed above): put the newer file back, or accept this one with 'vault verify --accept-rollback'")
 			}
 			fmt.Fprintln(e.stdout, maintVerifySummary(v, rep, c.Bool("read-data")))
 			return nil

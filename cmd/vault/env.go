@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"vault/vault"
 
 	"golang.org/x/term"
 )
@@ -26,6 +27,10 @@ type env struct {
 	stderrIsTerminal bool
 	// openTTY opens the controlling terminal for a prompt.
 	openTTY func() (*os.File, error)
+	// rolledBack holds the rollback warning given when a vault was opened,
+	// until it is closed: its state file is then left as it is, so that the
+	// warning repeats until the older copy is accepted.
+	rolledBack map[*vault.Vault]string
 }
 
 func newEnv() *env {

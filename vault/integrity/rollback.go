@@ -212,7 +212,7 @@ func CheckRollback(dir string, v *vault.Vault) (string, error) {
 	cur := seenNow(v)
 	when := seen.Recorded.Format("2006-01-02 15:04 MST")
 	if cur.Generation < seen.Generation {
-		return fmt.Sprintf("this vault is at generation %d but generation %d was seen on %s: the file may have been replaced by an older copy, and changes made since then are not in it (shown once; run 'vault verify')",
+		return fmt.Sprintf("this vault is at generation %d but generation %d was seen on %s: the file may have been replaced by an older copy, and changes made since then are not in it (repeated at every opening until this copy is accepted with 'vault verify --accept-rollback')",
 			cur.Generation, seen.Generation, when), nil
 	}
 	if seen.HistoryHead == "" {
@@ -232,7 +232,7 @@ func CheckRollback(dir string, v *vault.Vault) (string, error) {
 		forked = head != seen.HistoryHead
 	}
 	if forked {
-		return fmt.Sprintf("this vault's history (generation %d) does not continue the one seen at generation %d on %s: the file may have been replaced by another copy, and changes made in between are not in it (shown once; run 'vault verify')",
+		return fmt.Sprintf("this vault's history (generation %d) does not continue the one seen at generation %d on %s: the file may have been replaced by another copy, and changes made in between are not in it (repeated at every opening until this copy is accepted with 'vault verify --accept-rollback')",
 			cur.Generation, seen.Generation, when), nil
 	}
 	return "", nil
